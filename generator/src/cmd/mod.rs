@@ -1,0 +1,3 @@
+//! The subcommands of the `generator` binary, one file each: the command line and a short `execute`.
+
+pub mod check;

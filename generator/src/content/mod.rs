@@ -1,0 +1,97 @@
+//! Reading `content/` from disk: `site.yaml` and one folder per case under `cases/`.
+//!
+//! This stage only reads and parses; it knows nothing of the notice's rules. What it cannot read it reports as a
+//! [`Problem`] naming the file and line, and it goes on with the other files.
+
+pub mod case_folder;
+pub mod front_matter;
+pub mod key_lines;
+pub mod site_file;
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Problem, Report};
+use crate::model::form::ApplicationForm;
+use crate::model::site::Site;
+
+/// Everything read from a content folder, as far as it could be read.
+#[derive(Debug)]
+pub struct Content {
+    pub root: PathBuf,
+    /// `None` when `site.yaml` is missing or invalid; its problems are in the report.
+    pub site: Option<site_file::SiteFile>,
+    /// The cases whose front matter could be parsed, sorted by id; their field problems are in the report.
+    pub forms: Vec<ApplicationForm>,
+}
+
+/// Reads `root/site.yaml` and every `root/cases/<id>/index.md`, reporting every problem on the way.
+pub fn read(root: &Path, report: &mut Report) -> Content {
+    let site = site_file::read(&root.join("site.yaml"), report);
+    let forms = case_folder::read_all(&root.join("cases"), report);
+    Content { root: root.to_path_buf(), site, forms }
+}
+
+impl Content {
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_ref().map(|s| &s.site)
+    }
+}
+
+/// Reads a text file that must be UTF-8 and at most `limit` bytes, or says why not.
+pub(crate) fn read_text(path: &Path, field: &str, limit: u64) -> Result<String, Problem> {
+    let too_big = |size: u64| {
+        Problem::error(
+            path,
+            None,
+            field,
+            format!("the file is {}; the limit is {}", human_bytes(size), human_bytes(limit)),
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(|e| Problem::error(path, None, field, io_message(&e)))?;
+    if meta.len() > limit {
+        return Err(too_big(meta.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Problem::error(path, None, field, io_message(&e)))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        Problem::error(path, Some(line), field, "the file is not valid UTF-8; save it as UTF-8 (not GBK)")
+    })
+}
+
+/// An I/O error in words an editor can act on.
+pub(crate) fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "not found".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "cannot be read: permission denied".to_owned(),
+        _ => format!("cannot be read: {e}"),
+    }
+}
+
+/// A byte count for people: `512 B`, `120.0 KiB`, `50.0 MiB`.
+pub fn human_bytes(n: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let f = n as f64;
+    if f < KIB {
+        format!("{n} B")
+    } else if f < KIB * KIB {
+        format!("{:.1} KiB", f / KIB)
+    } else {
+        format!("{:.1} MiB", f / KIB / KIB)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_bytes_picks_a_unit() {
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(120 * 1024), "120.0 KiB");
+        assert_eq!(human_bytes(50 * 1024 * 1024), "50.0 MiB");
+    }
+}

@@ -1,0 +1,29 @@
+//! The generator turns the approved cases of a "typical informatization case" selection into the online exhibition
+//! hall (网上展厅): a static site, the manifest the vote service loads, and after the vote the results.
+//!
+//! The major components follow the data:
+//! - [`content`] reads `content/` from disk: `site.yaml`, case folders, front matter with the line of every key;
+//! - [`model`] holds the typed data: [`model::form::ApplicationForm`] as written (public and private fields),
+//!   [`model::case::PublicCase`] as the hall may show it, [`model::site::Site`] for the settings;
+//! - [`rules`] checks the notice's rules, one module a rule;
+//! - [`diagnostics`] collects every problem with its file, line and field.
+//!
+//! [`check`] ties them together for `generator check` and, before writing anything, for `generator build`.
+
+pub mod content;
+pub mod diagnostics;
+pub mod model;
+pub mod rules;
+
+use std::path::Path;
+
+use content::Content;
+use diagnostics::Report;
+
+/// Reads `content_dir` and checks every rule, returning what was read and every problem found.
+pub fn check(content_dir: &Path) -> (Content, Report) {
+    let mut report = Report::default();
+    let content = content::read(content_dir, &mut report);
+    rules::check(&content, &mut report);
+    (content, report)
+}

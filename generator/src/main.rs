@@ -1,0 +1,28 @@
+//! The `generator` command line: one subcommand a file under `cmd/`.
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Builds the online exhibition hall of typical informatization cases from content/.
+#[derive(Debug, Parser)]
+#[command(name = "generator", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check every case against the notice's rules; print every problem as path:line: field: message.
+    Check(cmd::check::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Check(args) => cmd::check::execute(args),
+    }
+}

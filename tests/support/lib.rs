@@ -1,0 +1,4 @@
+//! Helpers for the integration and end-to-end tests: the real binaries, built fresh, run as a user would.
+
+pub mod binaries;
+pub mod run;
