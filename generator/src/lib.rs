@@ -6,14 +6,24 @@
 //! - [`model`] holds the typed data: [`model::form::ApplicationForm`] as written (public and private fields),
 //!   [`model::case::PublicCase`] as the hall may show it, [`model::site::Site`] for the settings;
 //! - [`rules`] checks the notice's rules, one module a rule;
-//! - [`diagnostics`] collects every problem with its file, line and field.
+//! - [`diagnostics`] collects every problem with its file, line and field;
+//! - [`markdown`] turns descriptions into sanitised HTML; [`images`] derives and caches web photos;
+//! - [`render`] fills the theme's templates; [`search`] builds the search index; [`manifest`] writes the file the
+//!   vote service loads; [`output`] swaps the finished site into place.
 //!
-//! [`check`] ties them together for `generator check` and, before writing anything, for `generator build`.
+//! [`check`] ties the first four together for `generator check`; [`build::build`] runs the whole pipeline.
 
+pub mod build;
 pub mod content;
 pub mod diagnostics;
+pub mod images;
+pub mod manifest;
+pub mod markdown;
 pub mod model;
+pub mod output;
+pub mod render;
 pub mod rules;
+pub mod search;
 
 use std::path::Path;
 

@@ -18,11 +18,14 @@ struct Cli {
 enum Command {
     /// Check every case against the notice's rules; print every problem as path:line: field: message.
     Check(cmd::check::Args),
+    /// Build the hall into output/: check, derive photos, render, index; output/ changes only on success.
+    Build(cmd::build::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
         Command::Check(args) => cmd::check::execute(args),
+        Command::Build(args) => cmd::build::execute(args),
     }
 }

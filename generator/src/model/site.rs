@@ -31,6 +31,13 @@ pub struct Site {
     /// Ids of cases shown first on the home page.
     #[serde(default)]
     pub featured: Vec<String>,
+    /// Cases on one page of a category or domain listing.
+    #[serde(default = "default_listing_page_size")]
+    pub listing_page_size: usize,
+}
+
+fn default_listing_page_size() -> usize {
+    24
 }
 
 fn default_language() -> String {

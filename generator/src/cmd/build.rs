@@ -1,0 +1,75 @@
+//! `generator build`: builds the hall into `output/`; on any error prints why and leaves `output/` as it was.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use generator::build::{BuildError, BuildOptions, build};
+use generator::images::PhotoSettings;
+
+use super::check::print_report;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The content folder: site.yaml and cases/.
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+    /// The theme folder: templates/ and static/.
+    #[arg(long, default_value = "themes/default")]
+    pub theme: PathBuf,
+    /// Where the site is written; replaced only when the build succeeds.
+    #[arg(long, default_value = "output")]
+    pub output: PathBuf,
+    /// Where derived photos are kept between builds.
+    #[arg(long, default_value = ".cache")]
+    pub cache: PathBuf,
+    /// Skip photos: pages only, without pictures (for benchmarks and quick previews; not for publishing).
+    #[arg(long)]
+    pub no_photos: bool,
+    /// Do not derive WebP renditions, only JPEG.
+    #[arg(long)]
+    pub no_webp: bool,
+}
+
+pub fn execute(args: &Args) -> ExitCode {
+    let photos = (!args.no_photos).then(|| PhotoSettings {
+        webp_quality: if args.no_webp { None } else { PhotoSettings::default().webp_quality },
+        ..PhotoSettings::default()
+    });
+    let options = BuildOptions {
+        content: args.content.clone(),
+        theme: args.theme.clone(),
+        output: args.output.clone(),
+        cache: args.cache.clone(),
+        photos,
+    };
+    match build(&options) {
+        Ok((summary, report)) => {
+            print_report(&report);
+            println!(
+                "built {} cases, {} pages, {} files into {} in {:.2} s; photos: {} decoded, {} from cache{}",
+                summary.cases,
+                summary.pages,
+                summary.files,
+                args.output.display(),
+                summary.elapsed.as_secs_f64(),
+                summary.photos.decoded,
+                summary.photos.from_cache,
+                match summary.warnings {
+                    0 => String::new(),
+                    n => format!(" ({n} warnings)"),
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Content(report)) => {
+            print_report(&report);
+            eprintln!("nothing was written; {} is unchanged", args.output.display());
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("nothing was written; {} is unchanged", args.output.display());
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Case photos for the web: each source photo is decoded once, and all its sizes and formats come from that decode.
+//!
+//! Results are cached outside `output/` by a hash of the photo's bytes and of the settings ([`cache`]), so a rebuild
+//! with unchanged photos decodes none, and a changed photo gets a new hash, hence new file names: never a stale one.
+//! Photos are processed in parallel on all cores ([`derive`] does one photo).
+
+pub mod cache;
+pub mod derive;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use cache::PhotoCache;
+
+/// What is derived from each photo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhotoSettings {
+    /// Widths of the renditions, smallest first; a photo is never enlarged.
+    pub widths: Vec<u32>,
+    pub jpeg_quality: u8,
+    /// Lossy WebP beside each JPEG, or none.
+    pub webp_quality: Option<f32>,
+}
+
+impl Default for PhotoSettings {
+    fn default() -> Self {
+        PhotoSettings { widths: vec![480, 1200], jpeg_quality: 80, webp_quality: Some(80.0) }
+    }
+}
+
+impl PhotoSettings {
+    /// Everything that changes the derived bytes, for the cache key. Bump `v1` when the derivation code changes.
+    pub fn fingerprint(&self) -> String {
+        format!("v1 lanczos3 widths={:?} jpeg={} webp={:?}", self.widths, self.jpeg_quality, self.webp_quality)
+    }
+}
+
+/// A file format of a rendition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Jpeg,
+    Webp,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpg",
+            Format::Webp => "webp",
+        }
+    }
+}
+
+/// One derived file in the cache.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rendition {
+    pub width: u32,
+    pub height: u32,
+    pub format: Format,
+}
+
+/// The renditions of one source photo, with the key that names them.
+#[derive(Debug, Clone)]
+pub struct DerivedPhoto {
+    /// Hex hash of the source bytes and the settings; the cache folder's name.
+    pub key: String,
+    pub renditions: Vec<Rendition>,
+    pub cache_dir: PathBuf,
+}
+
+impl DerivedPhoto {
+    /// The cached file of `rendition`.
+    pub fn file(&self, rendition: &Rendition) -> PathBuf {
+        self.cache_dir.join(cache::file_name(rendition))
+    }
+}
+
+/// How much work a run did, for the build summary and the tests.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub decoded: usize,
+    pub from_cache: usize,
+}
+
+/// Why a photo could not be derived.
+#[derive(Debug, thiserror::Error)]
+pub enum PhotoError {
+    #[error("{path}: {message}")]
+    Source { path: PathBuf, message: String },
+    #[error("photo cache {path}: {source}")]
+    Cache { path: PathBuf, source: std::io::Error },
+}
+
+/// Derives every photo in `sources`, in parallel, in the order given. `progress` is called once a photo.
+pub fn derive_all(
+    sources: &[PathBuf],
+    settings: &PhotoSettings,
+    cache_root: &Path,
+    progress: &(dyn Fn() + Sync),
+) -> Result<(Vec<DerivedPhoto>, Stats), PhotoError> {
+    let cache = PhotoCache::open(cache_root, settings)?;
+    let decoded = AtomicUsize::new(0);
+    let photos = sources
+        .par_iter()
+        .map(|source| {
+            let bytes = std::fs::read(source)
+                .map_err(|e| PhotoError::Source { path: source.clone(), message: e.to_string() })?;
+            let key = cache.key(&bytes);
+            let photo = match cache.lookup(&key) {
+                Some(photo) => photo,
+                None => {
+                    let renditions = derive::renditions(&bytes, settings)
+                        .map_err(|message| PhotoError::Source { path: source.clone(), message })?;
+                    decoded.fetch_add(1, Ordering::Relaxed);
+                    cache.store(&key, renditions)?
+                }
+            };
+            progress();
+            Ok(photo)
+        })
+        .collect::<Result<Vec<_>, PhotoError>>()?;
+    let decoded = decoded.into_inner();
+    Ok((photos, Stats { decoded, from_cache: sources.len() - decoded }))
+}

@@ -1,0 +1,95 @@
+//! A theme folder: `templates/` (tera) and `static/` (CSS, JS, icons). Static files are published under `assets/`
+//! with a hash of their content in the name, so browsers may cache them for ever and never see a stale one.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use tera::Tera;
+use walkdir::WalkDir;
+
+use super::RenderError;
+use crate::images::cache::hex;
+
+/// The loaded theme.
+pub struct Theme {
+    pub tera: Tera,
+    /// Fingerprinted static files: published path (e.g. `assets/hall.3f2a9c1b.css`) to bytes.
+    pub assets: Vec<(String, Vec<u8>)>,
+    /// Published path of each static file by its name in `static/` (e.g. `hall.css`).
+    pub asset_paths: BTreeMap<String, String>,
+}
+
+impl Theme {
+    pub fn load(dir: &Path) -> Result<Self, RenderError> {
+        let theme_error =
+            |path: &Path, message: String| RenderError::Theme { path: path.display().to_string(), message };
+        let templates = dir.join("templates");
+        if !templates.is_dir() {
+            return Err(theme_error(&templates, "missing; a theme needs a templates/ folder".to_owned()));
+        }
+        let mut tera = Tera::default();
+        let mut sources = Vec::new();
+        for entry in WalkDir::new(&templates).sort_by_file_name() {
+            let entry = entry.map_err(|e| theme_error(&templates, e.to_string()))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name =
+                entry.path().strip_prefix(&templates).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(entry.path()).map_err(|e| theme_error(entry.path(), e.to_string()))?;
+            sources.push((name, text));
+        }
+        tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| theme_error(&templates, error_chain(&e)))?;
+
+        let mut assets = Vec::new();
+        let mut asset_paths = BTreeMap::new();
+        let statics = dir.join("static");
+        for entry in WalkDir::new(&statics).sort_by_file_name() {
+            let entry = entry.map_err(|e| theme_error(&statics, e.to_string()))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name = entry.path().strip_prefix(&statics).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            let bytes = std::fs::read(entry.path()).map_err(|e| theme_error(entry.path(), e.to_string()))?;
+            let published = format!("assets/{}", fingerprinted(&name, &bytes));
+            asset_paths.insert(name, published.clone());
+            assets.push((published, bytes));
+        }
+        Ok(Theme { tera, assets, asset_paths })
+    }
+}
+
+/// `hall.css` with content `bytes` becomes `hall.<8 hex digits>.css`.
+fn fingerprinted(name: &str, bytes: &[u8]) -> String {
+    let hash = hex(&Sha256::digest(bytes)[..4]);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
+        None => format!("{name}.{hash}"),
+    }
+}
+
+/// A tera error with its causes, which hold the template's line and what is wrong there.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_change_with_content() {
+        assert_ne!(fingerprinted("hall.css", b"a"), fingerprinted("hall.css", b"b"));
+        assert!(fingerprinted("hall.css", b"a").starts_with("hall."));
+        assert!(fingerprinted("hall.css", b"a").ends_with(".css"));
+    }
+}

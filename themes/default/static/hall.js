@@ -1,0 +1,209 @@
+// The hall's one script. Each part only enhances what works without it: the vote form posts by itself, a photo
+// link opens the large JPEG, and the search page says that it needs JavaScript.
+(function () {
+  "use strict";
+
+  // Today's date as YYYY-MM-DD in the election's time zone, or null if the browser cannot tell.
+  function today(timeZone) {
+    try {
+      return new Intl.DateTimeFormat("en-CA", { timeZone: timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
+        .format(new Date());
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function monthDay(iso) {
+    var parts = iso.split("-");
+    return Number(parts[1]) + "月" + Number(parts[2]) + "日";
+  }
+
+  // The voting status, computed in the browser so that the static page never goes stale.
+  function voteStatus() {
+    document.querySelectorAll("[data-vote-status]").forEach(function (el) {
+      var now = today(el.dataset.tz);
+      if (!now) return;
+      var opens = el.dataset.opens, closes = el.dataset.closes, state;
+      if (now < opens) state = "投票将于" + monthDay(opens) + "开始";
+      else if (now > closes) state = "投票已于" + monthDay(closes) + "结束";
+      else state = "投票进行中，" + monthDay(closes) + "截止";
+      var strong = document.createElement("strong");
+      strong.textContent = state + "。";
+      el.insertBefore(strong, el.firstChild);
+    });
+  }
+
+  // The vote button: posts JSON and shows the service's answer in place.
+  function votes() {
+    document.querySelectorAll("form.vote-form").forEach(function (form) {
+      var answer = form.parentNode.querySelector(".vote-answer");
+      var button = form.querySelector("button");
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        button.disabled = true;
+        answer.className = "vote-answer";
+        answer.textContent = "正在提交……";
+        fetch(form.action, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ "case": form.elements["case"].value }),
+          credentials: "omit"
+        })
+          .then(function (response) {
+            return response.json().then(
+              function (body) { return { ok: response.ok, status: response.status, body: body }; },
+              function () { return { ok: false, status: response.status, body: {} }; }
+            );
+          })
+          .then(function (result) {
+            var message = result.body && result.body.message
+              ? result.body.message
+              : "投票服务暂时不可用（" + result.status + "），请稍后再试。";
+            if (result.ok && result.body.receipt) message += " 回执编号：" + result.body.receipt;
+            answer.textContent = message;
+            answer.classList.add(result.ok ? "ok" : "refused");
+          }, function () {
+            answer.textContent = "网络连接失败，投票没有提交，请稍后再试。";
+            answer.classList.add("refused");
+          })
+          .then(function () { button.disabled = false; });
+      });
+    });
+  }
+
+  // The larger view of a case's photos: a modal dialog; Escape closes it, arrow keys move between photos.
+  function lightbox() {
+    var links = Array.prototype.slice.call(document.querySelectorAll("a.photo-link"));
+    if (!links.length || typeof HTMLDialogElement !== "function") return;
+    var dialog = document.createElement("dialog");
+    dialog.className = "lightbox";
+    dialog.setAttribute("aria-label", "查看大图");
+    dialog.innerHTML = '<figure><img alt=""><figcaption></figcaption></figure>' +
+      '<button type="button" class="prev" aria-label="上一张">‹</button>' +
+      '<button type="button" class="next" aria-label="下一张">›</button>' +
+      '<button type="button" class="close" aria-label="关闭">×</button>';
+    document.body.appendChild(dialog);
+    var image = dialog.querySelector("img"), caption = dialog.querySelector("figcaption");
+    var current = 0, opener = null;
+    function show(index) {
+      current = (index + links.length) % links.length;
+      var link = links[current];
+      image.src = link.dataset.large;
+      image.alt = link.dataset.caption;
+      caption.textContent = link.dataset.caption + "（" + (current + 1) + "/" + links.length + "）";
+    }
+    links.forEach(function (link, index) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        opener = link;
+        show(index);
+        dialog.showModal();
+        dialog.querySelector(".close").focus();
+      });
+    });
+    dialog.querySelector(".prev").addEventListener("click", function () { show(current - 1); });
+    dialog.querySelector(".next").addEventListener("click", function () { show(current + 1); });
+    dialog.querySelector(".close").addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowLeft") show(current - 1);
+      else if (event.key === "ArrowRight") show(current + 1);
+    });
+    dialog.addEventListener("click", function (event) { if (event.target === dialog) dialog.close(); });
+    dialog.addEventListener("close", function () {
+      image.removeAttribute("src");
+      if (opener) opener.focus();
+    });
+  }
+
+  // An excerpt from the index as a paragraph: its text, with only <mark> kept as markup.
+  function excerptParagraph(html) {
+    var parsed = new DOMParser().parseFromString("<div>" + html + "</div>", "text/html").body.firstChild;
+    var paragraph = document.createElement("p");
+    parsed.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        paragraph.appendChild(mark);
+      } else {
+        paragraph.appendChild(document.createTextNode(node.textContent));
+      }
+    });
+    return paragraph;
+  }
+
+  // The search page: queries the static pagefind index in the browser.
+  function search() {
+    var list = document.querySelector(".search-results");
+    if (!list) return;
+    var form = document.querySelector(".search-form");
+    var input = document.getElementById("search-q");
+    var status = document.querySelector(".search-status");
+    var engine = null, timer = null, latest = 0;
+    function load() {
+      if (!engine) {
+        engine = import(list.dataset.bundle + "pagefind.js").then(function (pagefind) {
+          return Promise.resolve(pagefind.init && pagefind.init()).then(function () { return pagefind; });
+        });
+      }
+      return engine;
+    }
+    function run(query) {
+      var ticket = ++latest;
+      query = query.trim();
+      if (!query) {
+        list.textContent = "";
+        status.textContent = "";
+        return;
+      }
+      status.textContent = "正在搜索……";
+      load()
+        .then(function (pagefind) { return pagefind.search(query); })
+        .then(function (found) {
+          return Promise.all(found.results.slice(0, 50).map(function (r) { return r.data(); }));
+        })
+        .then(function (items) {
+          if (ticket !== latest) return;
+          list.textContent = "";
+          status.textContent = items.length
+            ? "找到 " + items.length + " 个与“" + query + "”相关的案例"
+            : "没有找到与“" + query + "”相关的案例，换个词试试。";
+          items.forEach(function (item) {
+            var li = document.createElement("li");
+            var link = document.createElement("a");
+            link.href = item.url;
+            link.textContent = item.meta.title;
+            var meta = document.createElement("p");
+            meta.className = "meta";
+            meta.textContent = [item.meta.applicant, item.meta.category].filter(Boolean).join(" · ");
+            li.appendChild(link);
+            li.appendChild(meta);
+            li.appendChild(excerptParagraph(item.excerpt));
+            list.appendChild(li);
+          });
+        }, function () {
+          if (ticket === latest) status.textContent = "搜索暂时不可用，请稍后再试。";
+        });
+    }
+    var initial = new URLSearchParams(window.location.search).get("q") || "";
+    input.value = initial;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      history.replaceState(null, "", "?q=" + encodeURIComponent(input.value.trim()));
+      run(input.value);
+    });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { run(input.value); }, 250);
+    });
+    run(initial);
+  }
+
+  function start() {
+    voteStatus();
+    votes();
+    lightbox();
+    search();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
