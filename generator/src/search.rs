@@ -55,9 +55,16 @@ pub fn build_index(cases: &[(&PublicCase, &CaseView)]) -> Result<Vec<(String, Ve
         let files = index.get_files().await.map_err(|e| SearchError(e.to_string()))?;
         Ok(files
             .into_iter()
+            .filter(|f| is_needed(&f.filename))
             .map(|f| (format!("{BUNDLE_DIR}/{}", f.filename.to_string_lossy().replace('\\', "/")), f.contents))
             .collect())
     })
+}
+
+/// Whether a bundle file is used by the hall's own search page; pagefind's ready-made UIs are not.
+fn is_needed(file: &std::path::Path) -> bool {
+    let name = file.to_string_lossy();
+    !(name.contains("-ui.") || name.starts_with("pagefind-highlight"))
 }
 
 /// The words a case is found by: its public fields and its description.

@@ -2,3 +2,4 @@
 
 pub mod binaries;
 pub mod run;
+pub mod site;

@@ -48,17 +48,27 @@ impl PhotoCache {
         })
     }
 
-    /// Stores freshly derived renditions under `key`.
+    /// Stores freshly derived renditions under `key`. The folder is filled under a temporary name and renamed
+    /// into place, so another build reading the cache at the same time never sees half of it.
     pub fn store(&self, key: &str, renditions: Vec<(Rendition, Vec<u8>)>) -> Result<DerivedPhoto, PhotoError> {
         let dir = self.dir.join(key);
-        let io = |source| PhotoError::Cache { path: dir.clone(), source };
-        fs::create_dir_all(&dir).map_err(io)?;
+        let temp = self.dir.join(format!("{key}.tmp-{}", std::process::id()));
+        let io = |source| PhotoError::Cache { path: temp.clone(), source };
+        let _ = fs::remove_dir_all(&temp);
+        fs::create_dir_all(&temp).map_err(io)?;
         for (rendition, bytes) in &renditions {
-            fs::write(dir.join(file_name(rendition)), bytes).map_err(io)?;
+            fs::write(temp.join(file_name(rendition)), bytes).map_err(io)?;
         }
         let list: Vec<Rendition> = renditions.into_iter().map(|(r, _)| r).collect();
         let index = serde_json::to_vec(&list).expect("renditions serialise");
-        fs::write(dir.join("index.json"), index).map_err(io)?;
+        fs::write(temp.join("index.json"), index).map_err(io)?;
+        if let Err(e) = fs::rename(&temp, &dir) {
+            // Another build stored the same key first; its files are the same bytes.
+            let _ = fs::remove_dir_all(&temp);
+            if self.lookup(key).is_none() {
+                return Err(PhotoError::Cache { path: dir, source: e });
+            }
+        }
         Ok(DerivedPhoto { key: key.to_owned(), renditions: list, cache_dir: dir })
     }
 }

@@ -7,6 +7,7 @@
 pub mod cache;
 pub mod derive;
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -95,7 +96,8 @@ pub enum PhotoError {
     Cache { path: PathBuf, source: std::io::Error },
 }
 
-/// Derives every photo in `sources`, in parallel, in the order given. `progress` is called once a photo.
+/// Derives every photo in `sources`, in parallel, returned in the order given. Photos with equal bytes are
+/// derived once. `progress` is called once a photo.
 pub fn derive_all(
     sources: &[PathBuf],
     settings: &PhotoSettings,
@@ -103,26 +105,36 @@ pub fn derive_all(
     progress: &(dyn Fn() + Sync),
 ) -> Result<(Vec<DerivedPhoto>, Stats), PhotoError> {
     let cache = PhotoCache::open(cache_root, settings)?;
+    let read = |source: &PathBuf| {
+        std::fs::read(source).map_err(|e| PhotoError::Source { path: source.clone(), message: e.to_string() })
+    };
+    // Hash first, keeping no bytes: at thousands of photos they would not fit in memory together.
+    let keys: Vec<String> =
+        sources.par_iter().map(|s| read(s).map(|bytes| cache.key(&bytes))).collect::<Result<_, _>>()?;
+    let mut unique: BTreeMap<&str, &PathBuf> = BTreeMap::new();
+    for (key, source) in keys.iter().zip(sources) {
+        unique.entry(key).or_insert(source);
+    }
     let decoded = AtomicUsize::new(0);
-    let photos = sources
-        .par_iter()
-        .map(|source| {
-            let bytes = std::fs::read(source)
-                .map_err(|e| PhotoError::Source { path: source.clone(), message: e.to_string() })?;
-            let key = cache.key(&bytes);
-            let photo = match cache.lookup(&key) {
-                Some(photo) => photo,
-                None => {
-                    let renditions = derive::renditions(&bytes, settings)
-                        .map_err(|message| PhotoError::Source { path: source.clone(), message })?;
-                    decoded.fetch_add(1, Ordering::Relaxed);
-                    cache.store(&key, renditions)?
-                }
-            };
-            progress();
-            Ok(photo)
+    let derived: HashMap<&str, DerivedPhoto> = unique
+        .into_par_iter()
+        .map(|(key, source)| {
+            if let Some(photo) = cache.lookup(key) {
+                return Ok((key, photo));
+            }
+            let renditions = derive::renditions(&read(source)?, settings)
+                .map_err(|message| PhotoError::Source { path: source.clone(), message })?;
+            decoded.fetch_add(1, Ordering::Relaxed);
+            Ok((key, cache.store(key, renditions)?))
         })
-        .collect::<Result<Vec<_>, PhotoError>>()?;
+        .collect::<Result<_, PhotoError>>()?;
+    let photos = keys
+        .iter()
+        .map(|key| {
+            progress();
+            derived[key.as_str()].clone()
+        })
+        .collect();
     let decoded = decoded.into_inner();
     Ok((photos, Stats { decoded, from_cache: sources.len() - decoded }))
 }

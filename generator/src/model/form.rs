@@ -357,7 +357,7 @@ impl FieldReader<'_> {
 /// The text of a scalar; numbers count as text (a phone number written without quotes). Else what was found.
 fn scalar_text(value: &Value) -> Result<String, &'static str> {
     match value {
-        Value::String(s) => Ok(s.trim().to_owned()),
+        Value::String(s) => Ok(crate::model::cjk::tidy_spaces(s)),
         Value::Number(n) => Ok(n.to_string()),
         Value::Null => Ok(String::new()),
         Value::Bool(_) => Err("true/false"),

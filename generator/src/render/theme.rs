@@ -52,7 +52,10 @@ impl Theme {
                 continue;
             }
             let name = entry.path().strip_prefix(&statics).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-            let bytes = std::fs::read(entry.path()).map_err(|e| theme_error(entry.path(), e.to_string()))?;
+            let mut bytes = std::fs::read(entry.path()).map_err(|e| theme_error(entry.path(), e.to_string()))?;
+            if name.ends_with(".css") {
+                bytes = minify_css(&String::from_utf8_lossy(&bytes)).into_bytes();
+            }
             let published = format!("assets/{}", fingerprinted(&name, &bytes));
             asset_paths.insert(name, published.clone());
             assets.push((published, bytes));
@@ -70,6 +73,53 @@ fn fingerprinted(name: &str, bytes: &[u8]) -> String {
     }
 }
 
+/// CSS without comments and without the whitespace that carries no meaning; quoted strings are kept as written.
+fn minify_css(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut chars = css.chars().peekable();
+    let mut space = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut prev = ' ';
+                for c in chars.by_ref() {
+                    if prev == '*' && c == '/' {
+                        break;
+                    }
+                    prev = c;
+                }
+            }
+            '"' | '\'' => {
+                flush_space(&mut out, &mut space, c);
+                out.push(c);
+                for inner in chars.by_ref() {
+                    out.push(inner);
+                    if inner == c {
+                        break;
+                    }
+                }
+            }
+            c if c.is_whitespace() => space = true,
+            c => {
+                flush_space(&mut out, &mut space, c);
+                out.push(c);
+            }
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// Writes a pending space unless the characters on either side make it meaningless.
+fn flush_space(out: &mut String, space: &mut bool, next: char) {
+    let after_punctuation = out.chars().next_back().is_none_or(|p| "{};,:>".contains(p));
+    if *space && !after_punctuation && !"{};,>".contains(next) {
+        out.push(' ');
+    }
+    *space = false;
+}
+
 /// A tera error with its causes, which hold the template's line and what is wrong there.
 pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut message = e.to_string();
@@ -85,6 +135,15 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn css_loses_comments_and_spare_whitespace_only() {
+        let css = "/* note */\n.a:hover .b ,\n.c {\n  content: \"  x  \";\n  margin: 0 auto;\n}\n@media (min-width: 40em) { .d { color: red; } }\n";
+        assert_eq!(
+            minify_css(css),
+            ".a:hover .b,.c{content:\"  x  \";margin:0 auto;}@media (min-width:40em){.d{color:red;}}\n"
+        );
+    }
 
     #[test]
     fn fingerprints_change_with_content() {
