@@ -18,6 +18,7 @@ use crate::render::RenderError;
 use crate::render::pages::{self, SiteData};
 use crate::render::theme::Theme;
 use crate::render::views::{CaseView, PictureView, ViewBuilder};
+use crate::rules::photos::Inspection;
 use crate::{manifest, search};
 
 /// Where to read and write, and what to derive.
@@ -41,6 +42,8 @@ pub struct BuildSummary {
     pub photos: Stats,
     pub warnings: usize,
     pub elapsed: Duration,
+    /// How long each step took, in order.
+    pub steps: Vec<(&'static str, Duration)>,
 }
 
 /// Why a build failed; `output/` is unchanged in every case.
@@ -50,10 +53,8 @@ pub enum BuildError {
     Content(Report),
     #[error(transparent)]
     Render(#[from] RenderError),
-    #[error(transparent)]
-    Photo(#[from] images::PhotoError),
-    #[error(transparent)]
-    Search(#[from] search::SearchError),
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Photos(Vec<images::PhotoError>),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 }
@@ -61,13 +62,16 @@ pub enum BuildError {
 /// Builds the site described by `options`. The report holds the content's warnings.
 pub fn build(options: &BuildOptions) -> Result<(BuildSummary, Report), BuildError> {
     let started = Instant::now();
-    let (content, report) = crate::check(&options.content);
+    let mut steps = Steps::new();
+    // Photos are decoded when they are derived, and those that fail are reported then.
+    let (content, report) = crate::check(&options.content, Inspection::FileOnly);
     if report.has_errors() {
         return Err(BuildError::Content(report));
     }
     let Some(site_file) = content.site else { return Err(BuildError::Content(report)) };
     let site = site_file.site;
     let cases: Vec<PublicCase> = content.forms.into_iter().filter_map(|f| f.into_public()).collect();
+    steps.done("read and check content");
     let theme = Theme::load(&options.theme)?;
     let staging = Staging::new(&options.output).map_err(|source| io_error(&options.output, source))?;
     let views = ViewBuilder::new(&site);
@@ -76,8 +80,9 @@ pub fn build(options: &BuildOptions) -> Result<(BuildSummary, Report), BuildErro
         Some(settings) => derive_photos(&cases, settings, &options.cache)?,
         None => (vec![Vec::new(); cases.len()], Stats::default()),
     };
+    steps.done("derive photos");
     let case_views: Vec<CaseView> = cases
-        .iter()
+        .par_iter()
         .zip(&derived)
         .map(|(case, photos)| {
             let pictures: Vec<PictureView> =
@@ -85,21 +90,29 @@ pub fn build(options: &BuildOptions) -> Result<(BuildSummary, Report), BuildErro
             views.case(case, pictures)
         })
         .collect();
+    steps.done("views and Markdown");
 
     let mut tera = theme.tera;
     let site_view = views.site(&cases, theme.asset_paths.clone());
     tera.global_context().insert("site", &site_view);
     let featured = featured_cards(&site.featured, &case_views);
-    let data = SiteData { site: &site_view, cases: &case_views, featured, page_size: site.listing_page_size };
+    let pairs: Vec<(&PublicCase, &CaseView)> = cases.iter().zip(&case_views).collect();
+    let index = search::build_index(&pairs);
+    steps.done("search index");
+    let data = SiteData {
+        site: &site_view,
+        cases: &case_views,
+        featured,
+        page_size: site.listing_page_size,
+        search_index: format!("{}{}", views.root, index.dir),
+    };
     let page_list = pages::all_pages(&data);
     let rendered = pages::render_all(&tera, &page_list)?;
-
-    let pairs: Vec<(&PublicCase, &CaseView)> = cases.iter().zip(&case_views).collect();
-    let index_files = search::build_index(&pairs)?;
+    steps.done("render pages");
 
     let mut files: Vec<(String, Vec<u8>)> = rendered;
     files.extend(theme.assets);
-    files.extend(index_files);
+    files.extend(index.files);
     files.push(("api/cases.json".to_owned(), manifest::to_json(&site, &cases, &views.root)));
     let write = |(path, bytes): &(String, Vec<u8>)| {
         staging.write(path, bytes).map_err(|e| io_error(&staging.path().join(path), e))
@@ -115,6 +128,7 @@ pub fn build(options: &BuildOptions) -> Result<(BuildSummary, Report), BuildErro
         })
         .collect();
     links.par_iter().try_for_each(|(path, from)| staging.link(path, from).map_err(|e| io_error(from, e)))?;
+    steps.done("write files");
 
     let summary = BuildSummary {
         cases: cases.len(),
@@ -123,9 +137,25 @@ pub fn build(options: &BuildOptions) -> Result<(BuildSummary, Report), BuildErro
         photos: photo_stats,
         warnings: report.warning_count(),
         elapsed: Duration::ZERO,
+        steps: Vec::new(),
     };
     staging.commit().map_err(|e| io_error(&options.output, e))?;
-    Ok((BuildSummary { elapsed: started.elapsed(), ..summary }, report))
+    steps.done("swap into place");
+    Ok((BuildSummary { elapsed: started.elapsed(), steps: steps.0, ..summary }, report))
+}
+
+/// The duration of each step of a build, for `--timings`.
+struct Steps(Vec<(&'static str, Duration)>, Instant);
+
+impl Steps {
+    fn new() -> Self {
+        Steps(Vec::new(), Instant::now())
+    }
+
+    fn done(&mut self, step: &'static str) {
+        self.0.push((step, self.1.elapsed()));
+        self.1 = Instant::now();
+    }
 }
 
 /// Derives every case's photos, with a progress bar on a terminal; returns them grouped by case.
@@ -139,7 +169,8 @@ fn derive_photos(
         ProgressStyle::with_template("photos {bar:30} {pos}/{len} {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let (mut flat, stats) = images::derive_all(&sources, settings, cache, &|| bar.inc(1))?;
+    let (mut flat, stats) =
+        images::derive_all(&sources, settings, cache, &|| bar.inc(1)).map_err(BuildError::Photos)?;
     bar.finish_and_clear();
     let mut grouped = Vec::with_capacity(cases.len());
     for case in cases.iter().rev() {

@@ -31,9 +31,9 @@ use content::Content;
 use diagnostics::Report;
 
 /// Reads `content_dir` and checks every rule, returning what was read and every problem found.
-pub fn check(content_dir: &Path) -> (Content, Report) {
+pub fn check(content_dir: &Path, photos: rules::photos::Inspection) -> (Content, Report) {
     let mut report = Report::default();
     let content = content::read(content_dir, &mut report);
-    rules::check(&content, &mut report);
+    rules::check(&content, photos, &mut report);
     (content, report)
 }

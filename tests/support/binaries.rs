@@ -1,6 +1,6 @@
 //! Finds the workspace's real binaries, building them first so that a test never runs a stale one.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -17,6 +17,13 @@ pub fn binary(name: &str) -> PathBuf {
 fn target_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("the test knows its own path");
     exe.parent().and_then(|deps| deps.parent()).expect("tests run from target/<profile>/deps").to_path_buf()
+}
+
+/// A folder for test files that outlive one test: `target/tmp/`.
+pub fn scratch_dir() -> PathBuf {
+    let dir = target_dir().parent().map_or_else(target_dir, Path::to_path_buf).join("tmp");
+    std::fs::create_dir_all(&dir).expect("target/tmp");
+    dir
 }
 
 /// `cargo build --bins` for the whole workspace, in this profile, once per test run.

@@ -1,5 +1,7 @@
 //! Helpers for the integration and end-to-end tests: the real binaries, built fresh, run as a user would.
 
 pub mod binaries;
+pub mod browser;
 pub mod run;
 pub mod site;
+pub mod static_server;

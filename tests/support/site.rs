@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use walkdir::WalkDir;
 
@@ -39,6 +40,33 @@ pub fn files_of(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .map(|e| {
             let relative = e.path().strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/");
             (relative, fs::read(e.path()).expect("read output file"))
+        })
+        .collect()
+}
+
+/// The sample content built once per test run, for the tests that only read it: (output, cache, the run).
+pub fn sample() -> &'static (PathBuf, PathBuf, Output) {
+    static SAMPLE: OnceLock<(PathBuf, PathBuf, Output)> = OnceLock::new();
+    SAMPLE.get_or_init(|| {
+        let dir = crate::binaries::scratch_dir().join("sample-build");
+        let _ = fs::remove_dir_all(&dir);
+        let (output, cache) = (dir.join("output"), dir.join("cache"));
+        let root = crate::binaries::workspace_root();
+        let run = build_into(&root.join("content"), &root.join("themes/default"), &output, &cache);
+        assert_eq!(run.code, Some(0), "the sample builds: {}", run.stderr);
+        (output, cache, run)
+    })
+}
+
+/// `s` percent-encoded for a URL's query.
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
         })
         .collect()
 }

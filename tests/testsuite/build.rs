@@ -1,26 +1,8 @@
 //! `generator build`: the hall from the sample content and from small fixtures, checked file by file.
 
-use std::fs;
-use std::path::PathBuf;
-use std::sync::OnceLock;
-
 use hall_tests::binaries::workspace_root;
-use hall_tests::run::Output;
-use hall_tests::site::{attribute_values, build, build_into, copy_dir, files_of};
-
-/// The sample content built once for the tests that only read it: (output folder, cache folder, the run).
-fn sample() -> &'static (PathBuf, PathBuf, Output) {
-    static SAMPLE: OnceLock<(PathBuf, PathBuf, Output)> = OnceLock::new();
-    SAMPLE.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sample-build");
-        let _ = fs::remove_dir_all(&dir);
-        let (output, cache) = (dir.join("output"), dir.join("cache"));
-        let root = workspace_root();
-        let run = build_into(&root.join("content"), &root.join("themes/default"), &output, &cache);
-        assert_eq!(run.code, Some(0), "the sample builds: {}", run.stderr);
-        (output, cache, run)
-    })
-}
+use hall_tests::site::{attribute_values, build, build_into, copy_dir, files_of, sample};
+use std::fs;
 
 /// A copy of the small valid fixture (tiny photos), to change and build.
 fn fixture_copy() -> tempfile::TempDir {
@@ -38,16 +20,18 @@ fn the_sample_has_every_page_kind() {
         "cases/medical-insurance-mobile-pay/index.html",
         "categories/applications/index.html",
         "domains/big-data/index.html",
-        "search/index.html",
         "404.html",
         "sitemap.xml",
         "atom.xml",
         "robots.txt",
         "api/cases.json",
-        "pagefind/pagefind.js",
+        "search/index.html",
     ] {
         assert!(output.join(page).is_file(), "{page} is built");
     }
+    let search = fs::read_to_string(output.join("search/index.html")).expect("search page");
+    let index = attribute_values(&search, "data-index").pop().expect("the search page names its index");
+    assert!(output.join(index.trim_start_matches('/')).join("meta.json").is_file(), "the index is at {index}");
 }
 
 #[test]

@@ -1,4 +1,5 @@
 //! One test binary for every integration test, as in mdBook's testsuite: each module drives a real binary.
 
+mod browser;
 mod build;
 mod check;

@@ -28,6 +28,9 @@ pub struct Args {
     /// Do not derive WebP renditions, only JPEG.
     #[arg(long)]
     pub no_webp: bool,
+    /// Print how long each step took.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 pub fn execute(args: &Args) -> ExitCode {
@@ -45,6 +48,11 @@ pub fn execute(args: &Args) -> ExitCode {
     match build(&options) {
         Ok((summary, report)) => {
             print_report(&report);
+            if args.timings {
+                for (step, took) in &summary.steps {
+                    eprintln!("{:>8.3} s  {step}", took.as_secs_f64());
+                }
+            }
             println!(
                 "built {} cases, {} pages, {} files into {} in {:.2} s; photos: {} decoded, {} from cache{}",
                 summary.cases,

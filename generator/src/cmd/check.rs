@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use generator::diagnostics::Report;
+use generator::rules::photos::Inspection;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -13,7 +14,7 @@ pub struct Args {
 }
 
 pub fn execute(args: &Args) -> ExitCode {
-    let (content, report) = generator::check(&args.content);
+    let (content, report) = generator::check(&args.content, Inspection::FullDecode);
     print_report(&report);
     if report.has_errors() {
         return ExitCode::from(1);

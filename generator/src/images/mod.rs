@@ -97,37 +97,40 @@ pub enum PhotoError {
 }
 
 /// Derives every photo in `sources`, in parallel, returned in the order given. Photos with equal bytes are
-/// derived once. `progress` is called once a photo.
+/// derived once. `progress` is called once a photo. On failure, returns every photo that failed.
 pub fn derive_all(
     sources: &[PathBuf],
     settings: &PhotoSettings,
     cache_root: &Path,
     progress: &(dyn Fn() + Sync),
-) -> Result<(Vec<DerivedPhoto>, Stats), PhotoError> {
-    let cache = PhotoCache::open(cache_root, settings)?;
+) -> Result<(Vec<DerivedPhoto>, Stats), Vec<PhotoError>> {
+    let cache = PhotoCache::open(cache_root, settings).map_err(|e| vec![e])?;
     let read = |source: &PathBuf| {
         std::fs::read(source).map_err(|e| PhotoError::Source { path: source.clone(), message: e.to_string() })
     };
     // Hash first, keeping no bytes: at thousands of photos they would not fit in memory together.
     let keys: Vec<String> =
-        sources.par_iter().map(|s| read(s).map(|bytes| cache.key(&bytes))).collect::<Result<_, _>>()?;
+        all_or_errors(sources.par_iter().map(|s| read(s).map(|bytes| cache.key(&bytes))).collect())?;
     let mut unique: BTreeMap<&str, &PathBuf> = BTreeMap::new();
     for (key, source) in keys.iter().zip(sources) {
         unique.entry(key).or_insert(source);
     }
     let decoded = AtomicUsize::new(0);
-    let derived: HashMap<&str, DerivedPhoto> = unique
-        .into_par_iter()
-        .map(|(key, source)| {
-            if let Some(photo) = cache.lookup(key) {
-                return Ok((key, photo));
-            }
-            let renditions = derive::renditions(&read(source)?, settings)
-                .map_err(|message| PhotoError::Source { path: source.clone(), message })?;
-            decoded.fetch_add(1, Ordering::Relaxed);
-            Ok((key, cache.store(key, renditions)?))
-        })
-        .collect::<Result<_, PhotoError>>()?;
+    let derived: Vec<(&str, DerivedPhoto)> = all_or_errors(
+        unique
+            .into_par_iter()
+            .map(|(key, source)| {
+                if let Some(photo) = cache.lookup(key) {
+                    return Ok((key, photo));
+                }
+                let renditions = derive::renditions(&read(source)?, settings)
+                    .map_err(|message| PhotoError::Source { path: source.clone(), message })?;
+                decoded.fetch_add(1, Ordering::Relaxed);
+                Ok((key, cache.store(key, renditions)?))
+            })
+            .collect(),
+    )?;
+    let derived: HashMap<&str, DerivedPhoto> = derived.into_iter().collect();
     let photos = keys
         .iter()
         .map(|key| {
@@ -137,4 +140,14 @@ pub fn derive_all(
         .collect();
     let decoded = decoded.into_inner();
     Ok((photos, Stats { decoded, from_cache: sources.len() - decoded }))
+}
+
+/// The values, or every error among the results.
+fn all_or_errors<T>(results: Vec<Result<T, PhotoError>>) -> Result<Vec<T>, Vec<PhotoError>> {
+    let (ok, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    if errors.is_empty() {
+        Ok(ok.into_iter().flatten().collect())
+    } else {
+        Err(errors.into_iter().filter_map(Result::err).collect())
+    }
 }

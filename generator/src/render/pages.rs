@@ -65,6 +65,8 @@ pub struct SiteData<'a> {
     pub cases: &'a [CaseView],
     pub featured: Vec<CaseCard>,
     pub page_size: usize,
+    /// URL of the folder of the search index.
+    pub search_index: String,
 }
 
 /// Lists every page of the site.
@@ -99,7 +101,9 @@ pub fn all_pages(data: &SiteData<'_>) -> Vec<Page> {
         }
     }
 
-    pages.push(page(site, "search/", "search.html", "搜索案例", Context::new()));
+    let mut search = Context::new();
+    search.insert("search_index", &data.search_index);
+    pages.push(page(site, "search/", "search.html", "搜索案例", search));
     pages.push(Page {
         path: "404.html".to_owned(),
         template: "404.html",
@@ -165,7 +169,7 @@ fn context_for(site: &SiteView, path: &str, title: &str) -> Context {
 fn sitemap_paths(pages: &[Page]) -> Vec<String> {
     pages
         .iter()
-        .filter(|p| p.path.ends_with("index.html") && !p.path.starts_with("search/"))
+        .filter(|p| p.path.ends_with("index.html") && p.path != "search/index.html")
         .map(|p| p.path.trim_end_matches("index.html").to_owned())
         .collect()
 }

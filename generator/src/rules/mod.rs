@@ -17,7 +17,7 @@ use crate::content::Content;
 use crate::diagnostics::Report;
 
 /// Runs every rule over `content`. Without a valid `site.yaml` there are no parameters, so only parsing was checked.
-pub fn check(content: &Content, report: &mut Report) {
+pub fn check(content: &Content, photos: photos::Inspection, report: &mut Report) {
     let Some(site_file) = &content.site else { return };
     let site = &site_file.site;
     let forms = &content.forms;
@@ -28,5 +28,5 @@ pub fn check(content: &Content, report: &mut Report) {
     taxonomy::check(forms, &site.taxonomy, report);
     text_lengths::check(forms, &site.rules, report);
     unique_titles::check(forms, report);
-    photos::check(forms, &site.rules, report);
+    photos::check(forms, &site.rules, photos, report);
 }

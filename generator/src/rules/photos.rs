@@ -19,12 +19,22 @@ use crate::model::site::Rules;
 /// File extensions of the formats accepted.
 const EXTENSIONS: [&str; 3] = ["jpg", "jpeg", "png"];
 
-pub fn check(forms: &[ApplicationForm], rules: &Rules, report: &mut Report) {
-    let problems: Vec<Vec<Problem>> = forms.par_iter().map(|form| check_form(form, rules)).collect();
+/// How deeply photos are examined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inspection {
+    /// Decode every photo completely (`generator check`): a truncated file is caught here.
+    FullDecode,
+    /// Check paths, existence and size only (`generator build`, which decodes the photos it derives anyway and
+    /// reports those that fail then).
+    FileOnly,
+}
+
+pub fn check(forms: &[ApplicationForm], rules: &Rules, inspection: Inspection, report: &mut Report) {
+    let problems: Vec<Vec<Problem>> = forms.par_iter().map(|form| check_form(form, rules, inspection)).collect();
     report.extend(problems.into_iter().flatten());
 }
 
-fn check_form(form: &ApplicationForm, rules: &Rules) -> Vec<Problem> {
+fn check_form(form: &ApplicationForm, rules: &Rules, inspection: Inspection) -> Vec<Problem> {
     let Some(photos) = &form.images else { return Vec::new() };
     let mut problems = Vec::new();
     if photos.len() != rules.photos_per_case {
@@ -48,7 +58,7 @@ fn check_form(form: &ApplicationForm, rules: &Rules) -> Vec<Problem> {
                 "no caption: it is the photo's text for screen readers and search; say what the photo shows",
             ));
         }
-        match check_photo(&form.source.folder, photo, photos, rules) {
+        match check_photo(&form.source.folder, photo, photos, rules, inspection) {
             Err(message) => problems.push(form.source.error(&field, message)),
             Ok(width) if width < rules.min_photo_width => problems.push(form.source.warning(
                 &field,
@@ -64,7 +74,13 @@ fn check_form(form: &ApplicationForm, rules: &Rules) -> Vec<Problem> {
 }
 
 /// Everything about one photo that would stop the build, or its width.
-fn check_photo(folder: &Path, photo: &PhotoRef, listed: &[PhotoRef], rules: &Rules) -> Result<u32, String> {
+fn check_photo(
+    folder: &Path,
+    photo: &PhotoRef,
+    listed: &[PhotoRef],
+    rules: &Rules,
+    inspection: Inspection,
+) -> Result<u32, String> {
     let path = resolve_inside(folder, &photo.file).map_err(|why| match why {
         Unresolved::NotFound => not_found_message(folder, &photo.file, listed),
         Unresolved::Rejected(message) => message,
@@ -78,8 +94,14 @@ fn check_photo(folder: &Path, photo: &PhotoRef, listed: &[PhotoRef], rules: &Rul
             human_bytes(rules.max_photo_bytes)
         ));
     }
-    let bytes = std::fs::read(&path).map_err(|e| format!("'{}' cannot be read: {e}", photo.file))?;
-    decode_check(&bytes, rules).map_err(|why| format!("'{}' {why}", photo.file))
+    let result = match inspection {
+        Inspection::FullDecode => {
+            let bytes = std::fs::read(&path).map_err(|e| format!("'{}' cannot be read: {e}", photo.file))?;
+            decode_check(ImageReader::new(Cursor::new(&bytes)), rules)
+        }
+        Inspection::FileOnly => return Ok(u32::MAX),
+    };
+    result.map_err(|why| format!("'{}' {why}", photo.file))
 }
 
 /// Why a photo path does not lead to a usable file.
@@ -146,18 +168,15 @@ fn not_found_message(folder: &Path, file: &str, listed: &[PhotoRef]) -> String {
     }
 }
 
-/// Decodes the whole image within the pixel limit: a truncated or corrupt file fails here, not in the build.
-/// Returns the width.
-fn decode_check(bytes: &[u8], rules: &Rules) -> Result<u32, String> {
-    let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| e.to_string())?;
+/// Reads the format and size from the header, checks the pixel limit, then decodes the whole image: a truncated or
+/// corrupt file fails here rather than in the build. Returns the width.
+fn decode_check<R: std::io::BufRead + std::io::Seek>(reader: ImageReader<R>, rules: &Rules) -> Result<u32, String> {
+    let reader = reader.with_guessed_format().map_err(|e| e.to_string())?;
     if !matches!(reader.format(), Some(ImageFormat::Jpeg | ImageFormat::Png)) {
         return Err("is not a JPEG or PNG image".to_owned());
     }
-    let (width, height) = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?
-        .into_dimensions()
-        .map_err(|e| format!("cannot be read as an image: {e}"))?;
+    let decoder = reader.into_decoder().map_err(|e| format!("cannot be read as an image: {e}"))?;
+    let (width, height) = image::ImageDecoder::dimensions(&decoder);
     let pixels = u64::from(width) * u64::from(height);
     if pixels > rules.max_photo_pixels {
         return Err(format!(
@@ -165,5 +184,7 @@ fn decode_check(bytes: &[u8], rules: &Rules) -> Result<u32, String> {
             rules.max_photo_pixels / 1_000_000
         ));
     }
-    reader.decode().map(|_| width).map_err(|e| format!("cannot be decoded; the file is damaged or truncated ({e})"))
+    image::DynamicImage::from_decoder(decoder)
+        .map_err(|e| format!("cannot be decoded; the file is damaged or truncated ({e})"))?;
+    Ok(width)
 }

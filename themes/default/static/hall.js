@@ -1,5 +1,5 @@
-// The hall's one script. Each part only enhances what works without it: the vote form posts by itself, a photo
-// link opens the large JPEG, and the search page says that it needs JavaScript.
+// The hall's script on every page. Each part only enhances what works without it: the vote form posts by itself
+// and a photo link opens the large JPEG. Search lives in search.js, loaded by the search page only.
 (function () {
   "use strict";
 
@@ -115,94 +115,10 @@
     });
   }
 
-  // An excerpt from the index as a paragraph: its text, with only <mark> kept as markup.
-  function excerptParagraph(html) {
-    var parsed = new DOMParser().parseFromString("<div>" + html + "</div>", "text/html").body.firstChild;
-    var paragraph = document.createElement("p");
-    parsed.childNodes.forEach(function (node) {
-      if (node.nodeName === "MARK") {
-        var mark = document.createElement("mark");
-        mark.textContent = node.textContent;
-        paragraph.appendChild(mark);
-      } else {
-        paragraph.appendChild(document.createTextNode(node.textContent));
-      }
-    });
-    return paragraph;
-  }
-
-  // The search page: queries the static pagefind index in the browser.
-  function search() {
-    var list = document.querySelector(".search-results");
-    if (!list) return;
-    var form = document.querySelector(".search-form");
-    var input = document.getElementById("search-q");
-    var status = document.querySelector(".search-status");
-    var engine = null, timer = null, latest = 0;
-    function load() {
-      if (!engine) {
-        engine = import(list.dataset.bundle + "pagefind.js").then(function (pagefind) {
-          return Promise.resolve(pagefind.init && pagefind.init()).then(function () { return pagefind; });
-        });
-      }
-      return engine;
-    }
-    function run(query) {
-      var ticket = ++latest;
-      query = query.trim();
-      if (!query) {
-        list.textContent = "";
-        status.textContent = "";
-        return;
-      }
-      status.textContent = "正在搜索……";
-      load()
-        .then(function (pagefind) { return pagefind.search(query); })
-        .then(function (found) {
-          return Promise.all(found.results.slice(0, 50).map(function (r) { return r.data(); }));
-        })
-        .then(function (items) {
-          if (ticket !== latest) return;
-          list.textContent = "";
-          status.textContent = items.length
-            ? "找到 " + items.length + " 个与“" + query + "”相关的案例"
-            : "没有找到与“" + query + "”相关的案例，换个词试试。";
-          items.forEach(function (item) {
-            var li = document.createElement("li");
-            var link = document.createElement("a");
-            link.href = item.url;
-            link.textContent = item.meta.title;
-            var meta = document.createElement("p");
-            meta.className = "meta";
-            meta.textContent = [item.meta.applicant, item.meta.category].filter(Boolean).join(" · ");
-            li.appendChild(link);
-            li.appendChild(meta);
-            li.appendChild(excerptParagraph(item.excerpt));
-            list.appendChild(li);
-          });
-        }, function () {
-          if (ticket === latest) status.textContent = "搜索暂时不可用，请稍后再试。";
-        });
-    }
-    var initial = new URLSearchParams(window.location.search).get("q") || "";
-    input.value = initial;
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      history.replaceState(null, "", "?q=" + encodeURIComponent(input.value.trim()));
-      run(input.value);
-    });
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () { run(input.value); }, 250);
-    });
-    run(initial);
-  }
-
   function start() {
     voteStatus();
     votes();
     lightbox();
-    search();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

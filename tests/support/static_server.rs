@@ -1,0 +1,119 @@
+//! A small static file server for tests: serves a built `output/` on 127.0.0.1 with a port the OS picks, as a web
+//! server would (folders to their `index.html`, unknown paths to `404.html` with status 404). Stops when dropped.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+
+/// A running server; `url` is its base, e.g. `http://127.0.0.1:41234/`.
+pub struct StaticServer {
+    pub url: String,
+    stop: Arc<AtomicBool>,
+    port: u16,
+}
+
+impl StaticServer {
+    pub fn start(root: &Path) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let port = listener.local_addr().expect("address").port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (root, flag) = (root.to_path_buf(), Arc::clone(&stop));
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                if flag.load(Ordering::Relaxed) {
+                    break;
+                }
+                if let Ok(stream) = stream {
+                    let root = root.clone();
+                    thread::spawn(move || serve(stream, &root));
+                }
+            }
+        });
+        StaticServer { url: format!("http://127.0.0.1:{port}/"), stop, port }
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+fn serve(mut stream: TcpStream, root: &Path) {
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+        line.clear();
+    }
+    let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let path = percent_decode(path.split(['?', '#']).next().unwrap_or("/"));
+    let (status, file) = match resolve(root, &path) {
+        Some(file) => ("200 OK", file),
+        None => ("404 Not Found", root.join("404.html")),
+    };
+    let body = std::fs::read(&file).unwrap_or_default();
+    let header = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        content_type(&file),
+        body.len()
+    );
+    let _ = stream.write_all(header.as_bytes()).and_then(|()| stream.write_all(&body));
+}
+
+fn resolve(root: &Path, path: &str) -> Option<PathBuf> {
+    if path.contains("..") {
+        return None;
+    }
+    let file = root.join(path.trim_start_matches('/'));
+    if file.is_dir() {
+        let index = file.join("index.html");
+        return index.is_file().then_some(index);
+    }
+    file.is_file().then_some(file)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css",
+        "js" => "text/javascript",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "jpg" => "image/jpeg",
+        "webp" => "image/webp",
+        "png" => "image/png",
+        "txt" => "text/plain; charset=utf-8",
+        "pagefind" | "pf_meta" | "pf_index" | "pf_fragment" | "pf_filter" => "application/octet-stream",
+        _ => "application/octet-stream",
+    }
+}
