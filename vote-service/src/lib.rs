@@ -1,2 +1,19 @@
-//! The vote service: records one vote per client per local day for the cases of the manifest that `generator build`
-//! writes (`output/api/cases.json`), durably, and exports tallies. Built out in issue #4.
+//! The vote service: records one vote per client per local day for the cases of the manifest that
+//! `generator build` writes (`output/api/cases.json`), durably before it answers, and exports tallies.
+//!
+//! A request flows through: [`http`] (routes and answers) -> [`client`] (who is voting, trusted proxies) ->
+//! [`election`] (the day, the window, the scope) -> [`store::writer`] (group commit into redb) -> the answer.
+//! Around them: [`manifest`] reads the generator's manifest, [`clock`] can be shifted for rehearsals, [`secret`]
+//! keys the hash that replaces raw addresses, [`tally`] exports and merges counts, [`server`] accepts connections
+//! and [`shutdown`] stops it gracefully.
+
+pub mod client;
+pub mod clock;
+pub mod election;
+pub mod http;
+pub mod manifest;
+pub mod secret;
+pub mod server;
+pub mod shutdown;
+pub mod store;
+pub mod tally;

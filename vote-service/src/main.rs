@@ -1,12 +1,40 @@
-//! The `vote-service` command line.
+//! The `vote-service` command line: one subcommand a file under `cmd/`.
 
-use clap::Parser;
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
 
 /// Records votes for the online exhibition hall: one vote per client per day, durable before acknowledged.
 #[derive(Debug, Parser)]
 #[command(name = "vote-service", version, about)]
-struct Cli {}
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() {
-    Cli::parse();
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Take votes over HTTP.
+    Serve(cmd::serve::Args),
+    /// Print the tally of a database (JSON or CSV).
+    Export(cmd::export::Args),
+    /// Merge the JSON tallies of several shards into one.
+    Merge(cmd::merge::Args),
+    /// Check that the counters equal the audit records; exit 1 with the differences otherwise.
+    Verify(cmd::verify::Args),
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Serve(args) => cmd::serve::execute(args).map(|()| ExitCode::SUCCESS),
+        Command::Export(args) => cmd::export::execute(args).map(|()| ExitCode::SUCCESS),
+        Command::Merge(args) => cmd::merge::execute(args).map(|()| ExitCode::SUCCESS),
+        Command::Verify(args) => cmd::verify::execute(args),
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("vote-service: error: {e:#}");
+        ExitCode::from(1)
+    })
 }

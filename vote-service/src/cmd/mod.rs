@@ -1,0 +1,6 @@
+//! The subcommands of the `vote-service` binary, one file each.
+
+pub mod export;
+pub mod merge;
+pub mod serve;
+pub mod verify;

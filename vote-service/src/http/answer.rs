@@ -1,0 +1,142 @@
+//! Every answer the service gives: a status code, a stable `code`, a Chinese `message`, and what else the client
+//! needs (a receipt, when the next vote is possible). As JSON for scripts, as a small HTML page for form posts.
+
+use http_body_util::Full;
+use hyper::body::Bytes;
+use hyper::{Response, StatusCode, header};
+use serde_json::{Map, Value, json};
+
+/// An answer before it is rendered.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    /// More fields of the JSON body.
+    pub fields: Map<String, Value>,
+    /// Extra headers, e.g. `Retry-After`.
+    pub headers: Vec<(header::HeaderName, String)>,
+}
+
+impl Answer {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Answer { status, code, message: message.into(), fields: Map::new(), headers: Vec::new() }
+    }
+
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.fields.insert(key.to_owned(), value.into());
+        self
+    }
+
+    pub fn header(mut self, name: header::HeaderName, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    pub fn malformed(detail: &str) -> Self {
+        Answer::new(StatusCode::BAD_REQUEST, "malformed", format!("请求格式不正确：{detail}。"))
+    }
+
+    pub fn not_found() -> Self {
+        Answer::new(StatusCode::NOT_FOUND, "not_found", "没有这个地址。")
+    }
+
+    pub fn method_not_allowed(allow: &str) -> Self {
+        Answer::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "不支持这种请求方法。")
+            .header(header::ALLOW, allow)
+    }
+
+    pub fn too_large() -> Self {
+        Answer::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "请求内容过大。")
+    }
+
+    pub fn wrong_content_type() -> Self {
+        Answer::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "wrong_content_type",
+            "请以 JSON（application/json）或表单（application/x-www-form-urlencoded）提交投票。",
+        )
+    }
+
+    pub fn busy() -> Self {
+        Answer::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "投票人数较多，您的投票没有记录，请稍后再试。")
+            .header(header::RETRY_AFTER, "1")
+    }
+
+    pub fn unavailable() -> Self {
+        Answer::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "投票服务暂时不可用，您的投票没有记录，请稍后再试。",
+        )
+        .header(header::RETRY_AFTER, "5")
+    }
+
+    /// The answer as a JSON response.
+    pub fn json(mut self) -> Response<Full<Bytes>> {
+        let mut body = Map::new();
+        body.insert("code".to_owned(), json!(self.code));
+        body.insert("message".to_owned(), json!(self.message));
+        body.extend(std::mem::take(&mut self.fields));
+        let bytes = serde_json::to_vec(&Value::Object(body)).expect("answers serialise");
+        self.respond("application/json; charset=utf-8", bytes)
+    }
+
+    /// The answer as a small HTML page, for a form posted without JavaScript; `back` links to the case page.
+    pub fn html(self, back: Option<&str>) -> Response<Full<Bytes>> {
+        let receipt = self
+            .fields
+            .get("receipt")
+            .and_then(Value::as_str)
+            .map(|r| format!("<p>回执编号：<strong>{}</strong></p>", escape(r)));
+        let back = back.filter(|b| b.starts_with('/') || b.starts_with("https://"));
+        let page = format!(
+            "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title}</title>\n<style>body{{font-family:system-ui,\"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",\"WenQuanYi Micro Hei\",sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.7;color:#1c2430}}h1{{font-size:1.4rem}}a{{color:#0b4a8b}}</style></head>\n\
+             <body><main><h1>{title}</h1><p>{message}</p>{receipt}{back}</main></body>\n</html>\n",
+            title = if self.status.is_success() { "投票成功" } else { "投票未记录" },
+            message = escape(&self.message),
+            receipt = receipt.unwrap_or_default(),
+            back = back.map(|b| format!("<p><a href=\"{}\">返回案例页面</a></p>", escape(b))).unwrap_or_default(),
+        );
+        self.respond("text/html; charset=utf-8", page.into_bytes())
+    }
+
+    fn respond(self, content_type: &str, body: Vec<u8>) -> Response<Full<Bytes>> {
+        let mut response = Response::new(Full::new(Bytes::from(body)));
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_str(content_type).expect("valid header"));
+        headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+        for (name, value) in self.headers {
+            if let Ok(value) = header::HeaderValue::from_str(&value) {
+                headers.insert(name, value);
+            }
+        }
+        response
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_answers_carry_code_message_and_fields() {
+        let response = Answer::new(StatusCode::OK, "counted", "投票成功").with("receipt", "AB").json();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json; charset=utf-8");
+    }
+
+    #[test]
+    fn html_answers_escape_and_only_link_home() {
+        let page = Answer::new(StatusCode::OK, "counted", "<b>").html(Some("javascript:alert(1)"));
+        assert_eq!(page.headers()[header::CONTENT_TYPE], "text/html; charset=utf-8");
+        let body = format!("{:?}", page.body());
+        assert!(!body.contains("<b>") && !body.contains("javascript:"), "{body}");
+    }
+}

@@ -1,0 +1,333 @@
+//! The HTTP interface: one function from a request to an answer.
+//!
+//! | route | what |
+//! | --- | --- |
+//! | `POST /api/votes` | a vote: JSON `{"case": id}` (answered in JSON) or a form `case=id` (answered with a page) |
+//! | `GET /api/tally` | public counts, when the election's `tally_visibility` allows |
+//! | `GET /api/export[?format=csv]` | the full tally, with `Authorization: Bearer <admin token>` |
+//! | `GET /healthz` | liveness, without counts |
+//! | `OPTIONS *` | CORS preflight for the configured site origins |
+
+pub mod answer;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use answer::Answer;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Method, Request, Response, StatusCode, header};
+use serde_json::json;
+use subtle::ConstantTimeEq;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::client::TrustedProxies;
+use crate::clock::Clock;
+use crate::election::Window;
+use crate::manifest::Manifest;
+use crate::store::Store;
+use crate::store::writer::{Ballot, Job, Outcome};
+use crate::tally::Tally;
+
+/// The largest request body accepted: a vote is a few dozen bytes.
+pub const MAX_BODY: usize = 4 * 1024;
+/// How long a client may take to send its body.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Everything a request needs.
+pub struct App {
+    pub manifest: Manifest,
+    pub clock: Clock,
+    pub proxies: TrustedProxies,
+    pub store: Store,
+    pub queue: mpsc::Sender<Job>,
+    pub admin_token: Option<String>,
+    pub cors_origins: Vec<String>,
+    pub healthy: Arc<AtomicBool>,
+}
+
+/// Answers one request from `peer`.
+pub async fn handle(app: Arc<App>, peer: IpAddr, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let origin = request.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_owned);
+    let allowed_origin = origin.filter(|o| app.cors_origins.iter().any(|c| c == o));
+    let path = request.uri().path().to_owned();
+    let mut response = match (request.method(), path.as_str()) {
+        (&Method::OPTIONS, _) => preflight(allowed_origin.is_some()),
+        (&Method::POST, "/api/votes") => vote(&app, peer, request).await,
+        (_, "/api/votes") => Answer::method_not_allowed("POST, OPTIONS").json(),
+        (&Method::GET, "/api/tally") => tally(&app),
+        (&Method::GET, "/api/export") => export(&app, &request),
+        (&Method::GET, "/healthz") => health(&app),
+        (_, "/api/tally" | "/api/export" | "/healthz") => Answer::method_not_allowed("GET").json(),
+        _ => Answer::not_found().json(),
+    };
+    if let Some(origin) = allowed_origin
+        && let Ok(value) = header::HeaderValue::from_str(&origin)
+    {
+        let headers = response.headers_mut();
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        headers.insert(header::VARY, header::HeaderValue::from_static("Origin"));
+    }
+    response
+}
+
+fn preflight(allowed: bool) -> Response<Full<Bytes>> {
+    if !allowed {
+        return Answer::new(StatusCode::FORBIDDEN, "origin_not_allowed", "这个网站不能向投票服务提交投票。").json();
+    }
+    let mut response = Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, header::HeaderValue::from_static("POST, GET, OPTIONS"));
+    headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, header::HeaderValue::from_static("Content-Type"));
+    headers.insert(header::ACCESS_CONTROL_MAX_AGE, header::HeaderValue::from_static("86400"));
+    response
+}
+
+/// How the vote was sent, which decides how it is answered.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Json,
+    Html,
+}
+
+async fn vote(app: &App, peer: IpAddr, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let form = match content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase().as_str() {
+        "application/json" => Form::Json,
+        "application/x-www-form-urlencoded" => Form::Html,
+        _ => return Answer::wrong_content_type().json(),
+    };
+    let forwarded: Vec<String> = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    let forwarded: Vec<&str> = forwarded.iter().map(String::as_str).collect();
+    let client = app.proxies.client(peer, &forwarded);
+    let body = match tokio::time::timeout(BODY_TIMEOUT, Limited::new(request.into_body(), MAX_BODY).collect()).await {
+        Ok(Ok(body)) => body.to_bytes(),
+        Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
+            return Answer::too_large().json();
+        }
+        Ok(Err(_)) => return Answer::malformed("请求内容没有完整收到").json(),
+        Err(_) => return Answer::new(StatusCode::REQUEST_TIMEOUT, "timeout", "请求内容发送超时。").json(),
+    };
+    let case_id = match parse_case(form, &body) {
+        Ok(id) => id,
+        Err(detail) => return render(Answer::malformed(&detail), form, None),
+    };
+    let Some(case) = app.manifest.cases.get(&case_id) else {
+        let answer = Answer::new(StatusCode::NOT_FOUND, "unknown_case", "没有这个案例，请从展厅的案例页面投票。");
+        return render(answer.with("case", case_id), form, None);
+    };
+    let back = Some(case.url.as_str());
+    let election = &app.manifest.election;
+    let now = app.clock.now();
+    let day = match election.window(now) {
+        Window::Open { day } => day,
+        Window::NotOpen { opens_at } => {
+            let answer = Answer::new(
+                StatusCode::FORBIDDEN,
+                "not_open",
+                format!("投票尚未开始，将于{}开始。", election.local_words(opens_at)),
+            )
+            .with("opens_at", election.local_rfc3339(opens_at));
+            return render(answer, form, back);
+        }
+        Window::Closed => {
+            let answer = Answer::new(StatusCode::FORBIDDEN, "closed", "投票已经结束，感谢您的关注。");
+            return render(answer, form, back);
+        }
+    };
+    let scope = match election.scope {
+        crate::election::Scope::Election => String::new(),
+        crate::election::Scope::Category => case.category.clone(),
+        crate::election::Scope::Case => case_id.clone(),
+    };
+    let (reply, outcome) = oneshot::channel();
+    let ballot = Ballot { case: case_id.clone(), scope, client, at: now, day };
+    if let Err(e) = app.queue.try_send(Job { ballot, reply }) {
+        let answer = match e {
+            mpsc::error::TrySendError::Full(_) => Answer::busy(),
+            mpsc::error::TrySendError::Closed(_) => Answer::unavailable(),
+        };
+        return render(answer, form, back);
+    }
+    let answer = match outcome.await.unwrap_or(Outcome::Failed) {
+        Outcome::Counted { receipt, repeat } => {
+            Answer::new(StatusCode::OK, "counted", format!("投票成功！感谢您为“{}”投票。", case.title))
+                .with("case", case_id)
+                .with("day", day.to_string())
+                .with("receipt", receipt)
+                .with("repeat", repeat)
+        }
+        Outcome::AlreadyVoted { case: voted_for } => {
+            let next = election.next_vote_at(day);
+            let when = match next {
+                Some(at) => format!("下次可投票时间：{}。", election.local_words(at)),
+                None => "今天是投票的最后一天，感谢参与。".to_owned(),
+            };
+            let mut answer = Answer::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "already_voted",
+                format!("您今天已经投过票了（{}）。{when}", limit_words(election.scope)),
+            )
+            .with("voted_for", voted_for)
+            .with("next_vote_at", next.map(|at| election.local_rfc3339(at)));
+            if let Some(at) = next {
+                let seconds = at.duration_since(now).as_secs().max(1);
+                answer = answer.header(header::RETRY_AFTER, seconds.to_string());
+            }
+            answer
+        }
+        Outcome::Failed => Answer::unavailable(),
+    };
+    render(answer, form, back)
+}
+
+fn limit_words(scope: crate::election::Scope) -> &'static str {
+    match scope {
+        crate::election::Scope::Election => "每个IP每天限投1票",
+        crate::election::Scope::Category => "每个IP每天在每个类别限投1票",
+        crate::election::Scope::Case => "每个IP每天为每个案例限投1票",
+    }
+}
+
+fn render(answer: Answer, form: Form, back: Option<&str>) -> Response<Full<Bytes>> {
+    match form {
+        Form::Json => answer.json(),
+        Form::Html => answer.html(back),
+    }
+}
+
+/// The case id of a vote body.
+fn parse_case(form: Form, body: &[u8]) -> Result<String, String> {
+    let id = match form {
+        Form::Json => {
+            #[derive(serde::Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Vote {
+                case: String,
+            }
+            serde_json::from_slice::<Vote>(body).map_err(|_| "正文应为 {\"case\": \"案例编号\"}".to_owned())?.case
+        }
+        Form::Html => {
+            let text = std::str::from_utf8(body).map_err(|_| "表单不是 UTF-8 编码".to_owned())?;
+            let mut found = None;
+            for pair in text.split('&') {
+                if let Some(value) = pair.strip_prefix("case=") {
+                    found = Some(percent_decode(value).ok_or("表单编码不正确")?);
+                }
+            }
+            found.ok_or("表单缺少 case 字段")?
+        }
+    };
+    if id.is_empty() || id.len() > 64 {
+        return Err("案例编号为空或过长".to_owned());
+    }
+    Ok(id)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                out.push(u8::from_str_radix(s.get(i + 1..i + 3)?, 16).ok()?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+fn tally(app: &App) -> Response<Full<Bytes>> {
+    let election = &app.manifest.election;
+    if !election.tally_visible(app.clock.now()) {
+        return Answer::new(StatusCode::FORBIDDEN, "tally_hidden", "票数将在投票结束后公布。").json();
+    }
+    match app.store.counts() {
+        Ok(counts) => Answer::new(StatusCode::OK, "tally", "当前票数")
+            .with("election", election.id.clone())
+            .with("total_votes", counts.total())
+            .with("totals", json!(counts.totals))
+            .json(),
+        Err(e) => {
+            eprintln!("vote-service: reading the tally failed: {e}");
+            Answer::unavailable().json()
+        }
+    }
+}
+
+fn export(app: &App, request: &Request<Incoming>) -> Response<Full<Bytes>> {
+    let presented = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    let authorised =
+        app.admin_token.as_deref().is_some_and(|token| bool::from(token.as_bytes().ct_eq(presented.as_bytes())));
+    if !authorised {
+        return Answer::new(StatusCode::UNAUTHORIZED, "unauthorized", "需要管理员令牌（Authorization: Bearer …）。")
+            .header(header::WWW_AUTHENTICATE, "Bearer")
+            .json();
+    }
+    let counts = match app.store.counts() {
+        Ok(counts) => counts,
+        Err(e) => {
+            eprintln!("vote-service: export failed: {e}");
+            return Answer::unavailable().json();
+        }
+    };
+    let tally = Tally::new(&app.manifest.election.id, app.clock.now().to_string(), app.store.path(), counts);
+    let csv = request.uri().query().is_some_and(|q| q.split('&').any(|p| p == "format=csv"));
+    let (content_type, body) = if csv {
+        ("text/csv; charset=utf-8", tally.to_csv())
+    } else {
+        ("application/json; charset=utf-8", tally.to_json())
+    };
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
+}
+
+fn health(app: &App) -> Response<Full<Bytes>> {
+    let healthy = app.healthy.load(Ordering::Relaxed) && !app.queue.is_closed();
+    let answer = if healthy {
+        Answer::new(StatusCode::OK, "ok", "投票服务运行正常。")
+    } else {
+        Answer::new(StatusCode::SERVICE_UNAVAILABLE, "unhealthy", "投票服务写入数据库失败，需要管理员处理。")
+    };
+    answer
+        .with("election", app.manifest.election.id.clone())
+        .with("now", app.manifest.election.local_rfc3339(app.clock.now()))
+        .with("clock_shifted", app.clock.is_shifted())
+        .json()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn votes_parse_from_json_and_forms() {
+        assert_eq!(parse_case(Form::Json, br#"{"case": "a-b"}"#), Ok("a-b".to_owned()));
+        assert_eq!(parse_case(Form::Html, b"x=1&case=a%2Db"), Ok("a-b".to_owned()));
+        assert!(parse_case(Form::Json, br#"{"case": "a", "extra": 1}"#).is_err());
+        assert!(parse_case(Form::Json, b"not json").is_err());
+        assert!(parse_case(Form::Html, b"case=%zz").is_err());
+        assert!(parse_case(Form::Html, b"nothing=here").is_err());
+    }
+}

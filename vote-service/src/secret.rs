@@ -1,0 +1,88 @@
+//! The keyed hash that stands in for raw client addresses: a secret generated at the first start and kept in a
+//! file beside the database (`<db>.secret`), so identical clients hash alike across restarts but the stored hashes
+//! cannot be reversed by trying every address without the secret.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+/// The service's secret key.
+#[derive(Clone)]
+pub struct Secret([u8; 32]);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+impl Secret {
+    /// Loads the secret beside `db`, creating it (readable by its owner only) on the first start.
+    pub fn load_or_create(db: &Path) -> std::io::Result<Self> {
+        let path = path_for(db);
+        match std::fs::read(&path) {
+            Ok(bytes) => bytes.try_into().map(Secret).map_err(|_| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{} is not a 32-byte secret", path.display()),
+                )
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let mut key = [0u8; 32];
+                getrandom::fill(&mut key).map_err(|e| std::io::Error::other(e.to_string()))?;
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                let mut file = options.open(&path)?;
+                file.write_all(&key)?;
+                file.sync_all()?;
+                Ok(Secret(key))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    #[cfg(test)]
+    pub fn fixed(byte: u8) -> Self {
+        Secret([byte; 32])
+    }
+
+    /// HMAC-SHA256 of `parts` (joined unambiguously), first 16 bytes.
+    pub fn hash(&self, parts: &[&[u8]]) -> [u8; 16] {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        for part in parts {
+            mac.update(&(part.len() as u32).to_be_bytes());
+            mac.update(part);
+        }
+        let full = mac.finalize().into_bytes();
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&full[..16]);
+        out
+    }
+}
+
+/// `votes.redb` keeps its secret in `votes.redb.secret`.
+pub fn path_for(db: &Path) -> PathBuf {
+    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".secret");
+    db.with_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_secret_survives_a_restart_and_keys_the_hash() {
+        let dir = tempfile::tempdir().expect("temp");
+        let db = dir.path().join("votes.redb");
+        let first = Secret::load_or_create(&db).expect("create");
+        let again = Secret::load_or_create(&db).expect("load");
+        assert_eq!(first.hash(&[b"x"]), again.hash(&[b"x"]));
+        assert_ne!(first.hash(&[b"x"]), Secret::fixed(1).hash(&[b"x"]));
+        assert_ne!(first.hash(&[b"ab", b"c"]), first.hash(&[b"a", b"bc"]));
+    }
+}

@@ -1,0 +1,236 @@
+//! Group commit: one writer thread owns all writes. It takes every vote waiting in the queue (up to a batch), checks
+//! and inserts them in one write transaction, commits it durably, and only then answers each vote. Under load a
+//! single flush acknowledges many votes; at low load a batch is one vote and the latency is one flush.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use redb::{Database, Durability, ReadableTable};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{mpsc, oneshot};
+
+use super::tables::{AUDIT, BALLOTS, DAILY, TOTALS};
+use crate::client::ClientKey;
+use crate::secret::Secret;
+
+/// One vote to record.
+#[derive(Debug, Clone)]
+pub struct Ballot {
+    pub case: String,
+    /// What one vote a day is counted over: empty for the whole election, else the category or the case.
+    pub scope: String,
+    pub client: ClientKey,
+    pub at: Timestamp,
+    pub day: Date,
+}
+
+/// What became of a ballot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Counted now, or (`repeat`) the very same vote was counted before and this is a retry.
+    Counted { receipt: String, repeat: bool },
+    /// The client already voted in this scope today, for `case`.
+    AlreadyVoted { case: String },
+    /// The transaction failed; nothing is known to be recorded, and the client may retry.
+    Failed,
+}
+
+/// A ballot and where to send its outcome.
+pub struct Job {
+    pub ballot: Ballot,
+    pub reply: oneshot::Sender<Outcome>,
+}
+
+/// One audit record, as stored in the `audit` table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub at: String,
+    pub day: String,
+    pub case: String,
+    pub client: String,
+    pub network: String,
+    pub receipt: String,
+}
+
+/// Sizes of the queue and of a batch.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub queue: usize,
+    pub batch: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { queue: 4096, batch: 1024 }
+    }
+}
+
+/// Starts the writer. Votes go into the returned sender; when every sender is dropped, the writer records what is
+/// still queued and stops. `healthy` turns false if a commit fails.
+pub fn spawn(
+    db: Arc<Database>,
+    secret: Secret,
+    election_id: String,
+    limits: Limits,
+    healthy: Arc<AtomicBool>,
+) -> (mpsc::Sender<Job>, JoinHandle<()>) {
+    let (sender, mut queue) = mpsc::channel::<Job>(limits.queue);
+    let handle = std::thread::Builder::new()
+        .name("vote-writer".to_owned())
+        .spawn(move || {
+            while let Some(first) = queue.blocking_recv() {
+                let mut batch = vec![first];
+                while batch.len() < limits.batch {
+                    match queue.try_recv() {
+                        Ok(job) => batch.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let ballots: Vec<&Ballot> = batch.iter().map(|j| &j.ballot).collect();
+                let outcomes = match record(&db, &secret, &election_id, &ballots) {
+                    Ok(outcomes) => outcomes,
+                    Err(e) => {
+                        // A failed commit may or may not be on disk: answer "not recorded, retry", which is safe
+                        // because a retry of the same vote is answered with its receipt if it was recorded.
+                        eprintln!("vote-service: commit failed, {} votes answered 503: {e}", batch.len());
+                        healthy.store(false, Ordering::Relaxed);
+                        vec![Outcome::Failed; batch.len()]
+                    }
+                };
+                for (job, outcome) in batch.into_iter().zip(outcomes) {
+                    let _ = job.reply.send(outcome);
+                }
+            }
+        })
+        .expect("the writer thread starts");
+    (sender, handle)
+}
+
+/// Checks and records `ballots` in one durable transaction, in order.
+pub fn record(
+    db: &Database,
+    secret: &Secret,
+    election_id: &str,
+    ballots: &[&Ballot],
+) -> Result<Vec<Outcome>, redb::Error> {
+    let mut txn = db.begin_write()?;
+    txn.set_durability(Durability::Immediate)?;
+    let mut outcomes = Vec::with_capacity(ballots.len());
+    {
+        let mut ballot_table = txn.open_table(BALLOTS)?;
+        let mut totals = txn.open_table(TOTALS)?;
+        let mut daily = txn.open_table(DAILY)?;
+        let mut audit = txn.open_table(AUDIT)?;
+        let mut seq = audit.last()?.map_or(0, |(k, _)| k.value() + 1);
+        for ballot in ballots {
+            let client = secret.hash(&[b"client", &ballot.client.bytes()]);
+            let day = ballot.day.to_string();
+            let key = [format!("{day}|{}|", ballot.scope).as_bytes(), &client].concat();
+            if let Some(existing) = ballot_table.get(key.as_slice())? {
+                let (case, receipt) = existing.value();
+                outcomes.push(if case == ballot.case {
+                    Outcome::Counted { receipt: receipt.to_owned(), repeat: true }
+                } else {
+                    Outcome::AlreadyVoted { case: case.to_owned() }
+                });
+                continue;
+            }
+            let receipt = receipt(secret, election_id, seq);
+            ballot_table.insert(key.as_slice(), (ballot.case.as_str(), receipt.as_str()))?;
+            let total = totals.get(ballot.case.as_str())?.map_or(0, |v| v.value());
+            totals.insert(ballot.case.as_str(), total + 1)?;
+            let today = daily.get((day.as_str(), ballot.case.as_str()))?.map_or(0, |v| v.value());
+            daily.insert((day.as_str(), ballot.case.as_str()), today + 1)?;
+            let record = AuditRecord {
+                at: ballot.at.to_string(),
+                day: day.clone(),
+                case: ballot.case.clone(),
+                client: hex(&client),
+                network: ballot.client.network(),
+                receipt: receipt.clone(),
+            };
+            audit.insert(seq, serde_json::to_string(&record).expect("record serialises").as_str())?;
+            seq += 1;
+            outcomes.push(Outcome::Counted { receipt, repeat: false });
+        }
+    }
+    txn.commit()?;
+    Ok(outcomes)
+}
+
+/// A receipt: 12 characters from the keyed hash of the vote's sequence number, grouped as `XXXX-XXXX-XXXX`. It
+/// reveals nothing about counts.
+fn receipt(secret: &Secret, election_id: &str, seq: u64) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let hash = secret.hash(&[b"receipt", election_id.as_bytes(), &seq.to_be_bytes()]);
+    let bits = u64::from_be_bytes(hash[..8].try_into().expect("8 bytes"));
+    let chars: String = (0..12).map(|i| char::from(ALPHABET[((bits >> (i * 5)) & 31) as usize])).collect();
+    format!("{}-{}-{}", &chars[..4], &chars[4..8], &chars[8..])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("temp");
+        let store = Store::open_existing_or_new(&dir.path().join("v.redb")).expect("open");
+        (dir, store)
+    }
+
+    fn ballot(case: &str, ip: &str, day: u8) -> Ballot {
+        Ballot {
+            case: case.to_owned(),
+            scope: String::new(),
+            client: ClientKey::from_ip(ip.parse().expect("ip")),
+            at: Timestamp::UNIX_EPOCH,
+            day: jiff::civil::date(2020, 8, day as i8),
+        }
+    }
+
+    #[test]
+    fn one_vote_per_client_per_day_and_a_retry_gets_its_receipt() {
+        let (_dir, store) = store();
+        let secret = Secret::fixed(7);
+        let first = record(&store.db, &secret, "e", &[&ballot("a", "203.0.113.1", 22)]).expect("commit");
+        let Outcome::Counted { receipt, repeat: false } = &first[0] else { panic!("{first:?}") };
+        let again = record(
+            &store.db,
+            &secret,
+            "e",
+            &[&ballot("a", "203.0.113.1", 22), &ballot("b", "203.0.113.1", 22), &ballot("b", "203.0.113.1", 23)],
+        )
+        .expect("commit");
+        assert_eq!(again[0], Outcome::Counted { receipt: receipt.clone(), repeat: true });
+        assert_eq!(again[1], Outcome::AlreadyVoted { case: "a".to_owned() });
+        assert!(matches!(again[2], Outcome::Counted { repeat: false, .. }));
+        let counts = store.counts().expect("counts");
+        assert_eq!(counts.totals, [("a".to_owned(), 1), ("b".to_owned(), 1)].into());
+        assert_eq!(store.recount().expect("recount"), (counts, 2));
+    }
+
+    #[test]
+    fn two_ballots_of_one_client_in_one_batch_count_once() {
+        let (_dir, store) = store();
+        let outcomes =
+            record(&store.db, &Secret::fixed(1), "e", &[&ballot("a", "10.0.0.1", 22), &ballot("b", "10.0.0.1", 22)])
+                .expect("commit");
+        assert!(matches!(outcomes[0], Outcome::Counted { .. }));
+        assert_eq!(outcomes[1], Outcome::AlreadyVoted { case: "a".to_owned() });
+    }
+
+    #[test]
+    fn receipts_look_random_and_differ() {
+        let s = Secret::fixed(3);
+        assert_ne!(receipt(&s, "e", 0), receipt(&s, "e", 1));
+        assert_eq!(receipt(&s, "e", 0).len(), 14);
+    }
+}

@@ -1,0 +1,130 @@
+//! Tallies: what `vote-service export` and `GET /api/export` write, and `vote-service merge` combines across shards.
+//! `generator` reads the JSON form as `content/votes/tally.json`. Schema (format 1):
+//! `{"format": 1, "election": id, "exported_at": RFC 3339, "total_votes": n, "totals": {case: n},
+//!   "daily": {day: {case: n}}, "sources": [{"name": ..., "votes": n}]}`.
+//! The CSV form has a row per case: `case,total,<day>,<day>,...`, and a last row `total,...`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::Counts;
+
+pub const FORMAT: u32 = 1;
+
+/// Where a tally's votes came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub name: String,
+    pub votes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    pub format: u32,
+    pub election: String,
+    pub exported_at: String,
+    pub total_votes: u64,
+    pub totals: BTreeMap<String, u64>,
+    pub daily: BTreeMap<String, BTreeMap<String, u64>>,
+    pub sources: Vec<Source>,
+}
+
+impl Tally {
+    pub fn new(election: &str, exported_at: String, source: &str, counts: Counts) -> Self {
+        let total = counts.total();
+        Tally {
+            format: FORMAT,
+            election: election.to_owned(),
+            exported_at,
+            total_votes: total,
+            totals: counts.totals,
+            daily: counts.daily,
+            sources: vec![Source { name: source.to_owned(), votes: total }],
+        }
+    }
+
+    /// The sum of tallies of one election taken by separate services (shards), each client in one shard.
+    pub fn merge(tallies: Vec<Tally>, exported_at: String) -> Result<Tally, String> {
+        let mut iter = tallies.into_iter();
+        let mut merged = iter.next().ok_or("nothing to merge")?;
+        merged.exported_at = exported_at;
+        for tally in iter {
+            if tally.election != merged.election {
+                return Err(format!("tallies of two elections: '{}' and '{}'", merged.election, tally.election));
+            }
+            for (case, n) in tally.totals {
+                *merged.totals.entry(case).or_default() += n;
+            }
+            for (day, cases) in tally.daily {
+                for (case, n) in cases {
+                    *merged.daily.entry(day.clone()).or_default().entry(case).or_default() += n;
+                }
+            }
+            merged.total_votes += tally.total_votes;
+            merged.sources.extend(tally.sources);
+        }
+        Ok(merged)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("tallies serialise") + "\n"
+    }
+
+    pub fn to_csv(&self) -> String {
+        let days: BTreeSet<&String> = self.daily.keys().collect();
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let mut header = vec!["case".to_owned(), "total".to_owned()];
+        header.extend(days.iter().map(|d| (*d).clone()));
+        out.write_record(&header).expect("csv to memory");
+        let per_day = |day: &String, case: &str| self.daily.get(day).and_then(|c| c.get(case)).copied().unwrap_or(0);
+        for (case, total) in &self.totals {
+            let mut row = vec![case.clone(), total.to_string()];
+            row.extend(days.iter().map(|d| per_day(d, case).to_string()));
+            out.write_record(&row).expect("csv to memory");
+        }
+        let mut row = vec!["total".to_owned(), self.total_votes.to_string()];
+        row.extend(days.iter().map(|d| self.daily[*d].values().sum::<u64>().to_string()));
+        out.write_record(&row).expect("csv to memory");
+        String::from_utf8(out.into_inner().expect("flush")).expect("utf-8")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(source: &str, votes: &[(&str, &str, u64)]) -> Tally {
+        let mut counts = Counts::default();
+        for (day, case, n) in votes {
+            *counts.totals.entry((*case).to_owned()).or_default() += n;
+            *counts.daily.entry((*day).to_owned()).or_default().entry((*case).to_owned()).or_default() += n;
+        }
+        Tally::new("e", "t".to_owned(), source, counts)
+    }
+
+    #[test]
+    fn merging_adds_counts_and_keeps_sources() {
+        let merged = Tally::merge(
+            vec![tally("a", &[("2020-08-22", "x", 2)]), tally("b", &[("2020-08-22", "x", 1), ("2020-08-23", "y", 4)])],
+            "now".to_owned(),
+        )
+        .expect("same election");
+        assert_eq!(merged.totals, [("x".to_owned(), 3), ("y".to_owned(), 4)].into());
+        assert_eq!(merged.total_votes, 7);
+        assert_eq!(merged.sources.len(), 2);
+    }
+
+    #[test]
+    fn csv_has_a_row_per_case_and_a_total_row() {
+        let csv = tally("a", &[("2020-08-22", "x", 2), ("2020-08-23", "x", 1), ("2020-08-23", "y", 4)]).to_csv();
+        assert_eq!(csv, "case,total,2020-08-22,2020-08-23\nx,3,2,1\ny,4,0,4\ntotal,7,2,5\n");
+    }
+
+    #[test]
+    fn tallies_of_two_elections_do_not_merge() {
+        let mut other = tally("b", &[]);
+        other.election = "f".to_owned();
+        assert!(Tally::merge(vec![tally("a", &[]), other], "now".to_owned()).is_err());
+    }
+}
