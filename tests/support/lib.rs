@@ -2,6 +2,8 @@
 
 pub mod binaries;
 pub mod browser;
+pub mod http;
 pub mod run;
 pub mod site;
 pub mod static_server;
+pub mod vote_service;

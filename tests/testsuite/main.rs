@@ -3,3 +3,4 @@
 mod browser;
 mod build;
 mod check;
+mod votes;

@@ -1,0 +1,307 @@
+//! `vote-service`: the real binary on loopback, with a shifted clock, taking votes as browsers and scripts send them.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use hall_tests::http::{Reply, get, post_json, request};
+use hall_tests::vote_service::{VoteService, manifest, run};
+
+/// An instant inside the window of the test manifest (2020-08-22 .. 2020-08-31, Asia/Shanghai).
+const OPEN: &str = "2020-08-25T10:00:00+08:00";
+const PROXY: &str = "127.0.0.1/32";
+
+fn start(now: &str, extra: &[&str]) -> (tempfile::TempDir, VoteService) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let manifest = manifest(dir.path(), "2020-08-22", "2020-08-31", "election");
+    let mut args = vec!["--now", now];
+    args.extend_from_slice(extra);
+    let service = VoteService::start(&manifest, &dir.path().join("votes.redb"), &args);
+    (dir, service)
+}
+
+fn vote(service: &VoteService, case: &str, client: Option<&str>) -> Reply {
+    let headers: Vec<(&str, &str)> = client.map(|c| vec![("X-Forwarded-For", c)]).unwrap_or_default();
+    post_json(&service.address, "/api/votes", &format!(r#"{{"case": "{case}"}}"#), &headers)
+}
+
+fn code(reply: &Reply) -> String {
+    reply.json()["code"].as_str().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn two_hundred_parallel_votes_from_one_client_on_one_day_count_once() {
+    let (dir, service) = start(OPEN, &[]);
+    let address = service.address.clone();
+    let replies: Vec<Reply> = (0..200)
+        .map(|i| {
+            let address = address.clone();
+            thread::spawn(move || {
+                let case = ["a", "b", "c"][i % 3];
+                post_json(&address, "/api/votes", &format!(r#"{{"case": "{case}"}}"#), &[])
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().expect("request thread"))
+        .collect();
+    let fresh = replies.iter().filter(|r| r.status == 200 && r.json()["repeat"] == false).count();
+    assert_eq!(fresh, 1, "exactly one vote is counted");
+    assert!(replies.iter().all(|r| r.status == 200 || code(r) == "already_voted"));
+    assert!(service.stop().success());
+    let (code, out, err) = run(&["export", "--db", &dir.path().join("votes.redb").to_string_lossy()]);
+    assert_eq!(code, Some(0), "{err}");
+    let tally: serde_json::Value = serde_json::from_str(&out).expect("tally");
+    assert_eq!(tally["total_votes"], 1);
+}
+
+#[test]
+fn the_day_changes_at_midnight_in_shanghai() {
+    let (_dir, service) = start("2020-08-25T23:59:58.8+08:00", &[]);
+    assert_eq!(vote(&service, "a", None).status, 200);
+    let refused = vote(&service, "b", None);
+    assert_eq!(refused.status, 429);
+    assert_eq!(refused.json()["next_vote_at"], "2020-08-26T00:00:00+08:00");
+    assert!(refused.json()["message"].as_str().expect("message").contains("8月26日 00:00（北京时间）"));
+    assert!(refused.header("retry-after").is_some());
+    thread::sleep(Duration::from_millis(1500));
+    let next_day = vote(&service, "b", None);
+    assert_eq!((next_day.status, next_day.json()["day"].clone()), (200, "2020-08-26".into()));
+}
+
+#[test]
+fn voting_opens_on_the_first_day_and_closes_after_the_last() {
+    for (now, status, expected) in [
+        ("2020-08-21T23:59:59+08:00", 403, "not_open"),
+        ("2020-08-22T00:00:00+08:00", 200, "counted"),
+        ("2020-08-31T23:59:59+08:00", 200, "counted"),
+        ("2020-09-01T00:00:00+08:00", 403, "closed"),
+    ] {
+        let (_dir, service) = start(now, &[]);
+        let reply = vote(&service, "a", None);
+        assert_eq!((reply.status, code(&reply)), (status, expected.to_owned()), "at {now}");
+    }
+}
+
+#[test]
+fn ipv6_clients_in_one_64_share_a_key() {
+    let (_dir, service) = start(OPEN, &["--trusted-proxy", PROXY]);
+    assert_eq!(vote(&service, "a", Some("2001:db8:1:2::1")).status, 200);
+    assert_eq!(code(&vote(&service, "b", Some("2001:db8:1:2:ffff::9"))), "already_voted");
+    assert_eq!(vote(&service, "b", Some("2001:db8:1:3::1")).status, 200);
+}
+
+#[test]
+fn forwarded_for_from_an_untrusted_peer_is_ignored() {
+    let (_dir, service) = start(OPEN, &[]);
+    assert_eq!(vote(&service, "a", Some("203.0.113.1")).status, 200);
+    assert_eq!(code(&vote(&service, "b", Some("203.0.113.2"))), "already_voted");
+}
+
+#[test]
+fn bad_requests_get_their_status_and_a_json_reason() {
+    let (_dir, service) = start(OPEN, &[]);
+    let a = &service.address;
+    for (reply, status, expected) in [
+        (post_json(a, "/api/votes", "{not json", &[]), 400, "malformed"),
+        (post_json(a, "/api/votes", r#"{"case": 7}"#, &[]), 400, "malformed"),
+        (post_json(a, "/api/votes", &format!(r#"{{"case": "{}"}}"#, "x".repeat(5000)), &[]), 413, "too_large"),
+        (request(a, "POST", "/api/votes", &[("Content-Type", "text/plain")], b"a"), 415, "wrong_content_type"),
+        (post_json(a, "/api/votes", r#"{"case": "zzz"}"#, &[]), 404, "unknown_case"),
+        (get(a, "/api/votes", &[]), 405, "method_not_allowed"),
+        (get(a, "/nowhere", &[]), 404, "not_found"),
+    ] {
+        assert_eq!((reply.status, code(&reply)), (status, expected.to_owned()), "{}", reply.body);
+        assert!(!reply.json()["message"].as_str().unwrap_or_default().is_empty(), "a message in Chinese");
+    }
+}
+
+#[test]
+fn a_form_post_without_javascript_is_answered_with_a_readable_page() {
+    let (_dir, service) = start(OPEN, &[]);
+    let reply = request(
+        &service.address,
+        "POST",
+        "/api/votes",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"case=b",
+    );
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("content-type"), Some("text/html; charset=utf-8"));
+    assert!(reply.body.contains("投票成功") && reply.body.contains("回执编号") && reply.body.contains("/cases/b/"));
+}
+
+#[test]
+fn every_acknowledged_vote_survives_kill_9_under_load() {
+    let dir = tempfile::tempdir().expect("temp");
+    let manifest = manifest(dir.path(), "2020-08-22", "2020-08-31", "election");
+    let db = dir.path().join("votes.redb");
+    let service = VoteService::start(&manifest, &db, &["--now", OPEN, "--trusted-proxy", PROXY]);
+    let acknowledged = Arc::new(Mutex::new(BTreeMap::new()));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..8)
+        .map(|w| {
+            let (address, acknowledged) = (service.address.clone(), Arc::clone(&acknowledged));
+            thread::spawn(move || {
+                for i in 0.. {
+                    let client = format!("198.18.{w}.{}", i % 250 + 1);
+                    let client = if i >= 250 { format!("198.19.{w}.{}", i % 250 + 1) } else { client };
+                    let Ok(reply) = std::panic::catch_unwind(|| {
+                        post_json(&address, "/api/votes", r#"{"case": "a"}"#, &[("X-Forwarded-For", &client)])
+                    }) else {
+                        break;
+                    };
+                    if reply.status == 200 {
+                        let receipt = reply.json()["receipt"].as_str().expect("receipt").to_owned();
+                        acknowledged.lock().expect("lock").insert(client, receipt);
+                    }
+                    if started.elapsed() > Duration::from_secs(5) || i >= 499 {
+                        break;
+                    }
+                }
+            })
+        })
+        .collect();
+    thread::sleep(Duration::from_millis(600));
+    service.kill9();
+    for worker in workers {
+        let _ = worker.join();
+    }
+    let acknowledged = acknowledged.lock().expect("lock").clone();
+    assert!(acknowledged.len() > 20, "the load ran: {} votes acknowledged", acknowledged.len());
+    let (code, out, err) = run(&["verify", "--db", &db.to_string_lossy()]);
+    assert_eq!(code, Some(0), "verify after the crash: {out}{err}");
+    let again = VoteService::start(&manifest, &db, &["--now", OPEN, "--trusted-proxy", PROXY]);
+    for (client, receipt) in &acknowledged {
+        let reply = vote(&again, "a", Some(client));
+        assert_eq!(reply.json()["receipt"].as_str(), Some(receipt.as_str()), "{client}'s acknowledged vote is on disk");
+        assert_eq!(reply.json()["repeat"], true);
+    }
+}
+
+#[test]
+fn export_json_and_csv_agree() {
+    let (dir, service) = start(OPEN, &["--trusted-proxy", PROXY]);
+    for (i, case) in ["a", "a", "b", "c", "c", "c"].iter().enumerate() {
+        assert_eq!(vote(&service, case, Some(&format!("203.0.113.{i}"))).status, 200);
+    }
+    assert!(service.stop().success());
+    let db = dir.path().join("votes.redb").to_string_lossy().into_owned();
+    let (_, json, _) = run(&["export", "--db", &db]);
+    let (_, csv, _) = run(&["export", "--db", &db, "--format", "csv"]);
+    let tally: serde_json::Value = serde_json::from_str(&json).expect("json tally");
+    assert_eq!(tally["election"], "test-2020");
+    assert_eq!(csv, "case,total,2020-08-25\na,2,2\nb,1,1\nc,3,3\ntotal,6,6\n");
+    for line in csv.lines().skip(1).filter(|l| !l.starts_with("total")) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(tally["totals"][cells[0]].as_u64(), cells[1].parse().ok());
+        assert_eq!(tally["daily"]["2020-08-25"][cells[0]].as_u64(), cells[2].parse().ok());
+    }
+}
+
+#[test]
+fn merging_two_shards_equals_one_service_that_took_every_vote() {
+    let plan: Vec<(String, &str)> = (0..12).map(|i| (format!("203.0.113.{i}"), ["a", "b", "c", "a"][i % 4])).collect();
+    let shard = |votes: &[(String, &str)]| {
+        let (dir, service) = start(OPEN, &["--trusted-proxy", PROXY]);
+        for (client, case) in votes {
+            assert_eq!(vote(&service, case, Some(client)).status, 200);
+        }
+        service.stop();
+        let (_, json, _) = run(&["export", "--db", &dir.path().join("votes.redb").to_string_lossy()]);
+        let file = dir.path().join("tally.json");
+        std::fs::write(&file, &json).expect("write tally");
+        (dir, file, serde_json::from_str::<serde_json::Value>(&json).expect("tally"))
+    };
+    let (_a, a, _) = shard(&plan[..5]);
+    let (_b, b, _) = shard(&plan[5..]);
+    let (_all, _, whole) = shard(&plan);
+    let (code, merged, err) = run(&["merge", &a.to_string_lossy(), &b.to_string_lossy()]);
+    assert_eq!(code, Some(0), "{err}");
+    let merged: serde_json::Value = serde_json::from_str(&merged).expect("merged tally");
+    for field in ["election", "total_votes", "totals", "daily"] {
+        assert_eq!(merged[field], whole[field], "{field}");
+    }
+    assert_eq!(merged["sources"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn a_manifest_that_changes_the_rules_of_an_election_with_votes_is_refused() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = dir.path().join("votes.redb");
+    let service =
+        VoteService::start(&manifest(dir.path(), "2020-08-22", "2020-08-31", "election"), &db, &["--now", OPEN]);
+    assert_eq!(vote(&service, "a", None).status, 200);
+    service.stop();
+    let changed = manifest(dir.path(), "2020-08-22", "2020-09-30", "election");
+    let (code, _, err) = run(&[
+        "serve",
+        "--manifest",
+        &changed.to_string_lossy(),
+        "--db",
+        &db.to_string_lossy(),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("rules are frozen") && err.contains("closes=2020-09-30"), "{err}");
+}
+
+#[test]
+fn a_second_process_cannot_open_the_same_database() {
+    let (dir, _service) = start(OPEN, &[]);
+    let manifest = dir.path().join("cases.json");
+    let db = dir.path().join("votes.redb");
+    let (code, _, err) = run(&[
+        "serve",
+        "--manifest",
+        &manifest.to_string_lossy(),
+        "--db",
+        &db.to_string_lossy(),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("open in another vote-service"), "{err}");
+}
+
+#[test]
+fn counts_stay_hidden_until_voting_closes_and_export_needs_the_token() {
+    let dir = tempfile::tempdir().expect("temp");
+    let token = dir.path().join("token");
+    std::fs::write(&token, "a-long-enough-admin-token\n").expect("token");
+    let manifest = manifest(dir.path(), "2020-08-22", "2020-08-31", "election");
+    let db = dir.path().join("votes.redb");
+    let token_arg = token.to_string_lossy().into_owned();
+    let service = VoteService::start(&manifest, &db, &["--now", OPEN, "--admin-token-file", &token_arg]);
+    assert_eq!(vote(&service, "a", None).status, 200);
+    let hidden = get(&service.address, "/api/tally", &[]);
+    assert_eq!((hidden.status, code(&hidden)), (403, "tally_hidden".to_owned()));
+    assert!(!hidden.body.contains("total"), "{}", hidden.body);
+    let health = get(&service.address, "/healthz", &[]);
+    assert!(!health.body.contains("votes"), "{}", health.body);
+    assert_eq!(get(&service.address, "/api/export", &[]).status, 401);
+    assert_eq!(
+        get(&service.address, "/api/export", &[("Authorization", "Bearer wrong-token-of-same-size")]).status,
+        401
+    );
+    let export = get(&service.address, "/api/export", &[("Authorization", "Bearer a-long-enough-admin-token")]);
+    assert_eq!((export.status, export.json()["total_votes"].clone()), (200, 1.into()));
+    let csv = get(&service.address, "/api/export?format=csv", &[("Authorization", "Bearer a-long-enough-admin-token")]);
+    assert!(csv.body.starts_with("case,total,2020-08-25\n"), "{}", csv.body);
+    service.stop();
+    let after = VoteService::start(&manifest, &db, &["--now", "2020-09-01T08:00:00+08:00"]);
+    let shown = get(&after.address, "/api/tally", &[]);
+    assert_eq!((shown.status, shown.json()["totals"]["a"].clone()), (200, 1.into()));
+}
+
+#[test]
+fn a_browser_origin_must_be_listed_for_cors() {
+    let (_dir, service) = start(OPEN, &["--cors-origin", "https://hall.example.org"]);
+    let allowed = request(&service.address, "OPTIONS", "/api/votes", &[("Origin", "https://hall.example.org")], b"");
+    assert_eq!(allowed.status, 204);
+    assert_eq!(allowed.header("access-control-allow-origin"), Some("https://hall.example.org"));
+    let other = request(&service.address, "OPTIONS", "/api/votes", &[("Origin", "https://evil.example")], b"");
+    assert_eq!(other.status, 403);
+}
