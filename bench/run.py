@@ -82,7 +82,11 @@ def ours(content, out, cache, *flags):
 def hugo(binary, content, out, cache, photos):
     major, minor = (int(x) for x in version(binary).lstrip("v").split(".")[:2])
     era = "legacy" if (major, minor) < (0, 145) else "modern"
-    config = f"{HUGO_SITE}/hugo.yaml,{HUGO_SITE}/{era}.yaml"
+    # Hugo keeps processed images in resourceDir (by default inside the site's source): put it beside the cache,
+    # so that a cold run is cold and the source tree stays clean.
+    resources = SHM / "hugo-resources.yaml"
+    resources.write_text(f"resourceDir: {SHM / 'hugo-resources'}\n")
+    config = f"{HUGO_SITE}/hugo.yaml,{HUGO_SITE}/{era}.yaml,{resources}"
     config += "" if photos == "none" else f",{HUGO_SITE}/photos-{photos}.yaml"
     return [binary, "--quiet", "-s", str(HUGO_SITE), "--contentDir", str(content), "-d", str(out),
             "--config", config, "--cacheDir", str(cache)]
@@ -118,7 +122,7 @@ def main():
         for label, flags, mode in (("2 JPEG sizes", ["--no-webp"], "jpeg"), ("JPEG + WebP", [], "webp")):
             mine = median_run(lambda: ours(content, out, cache, *flags), args.photo_runs, [out, cache])
             for name, binary in peers:
-                peer = median_run(lambda: hugo(binary, content, out, hcache, mode), args.photo_runs, [out, hcache])
+                peer = median_run(lambda: hugo(binary, content, out, hcache, mode), args.photo_runs, [out, hcache, SHM / "hugo-resources"])
                 print(row(f"cold, {label}, N={args.photos_n}, vs {name}", mine, peer), flush=True)
         # Warm caches from the last cold runs: rebuild with nothing changed.
         shutil.rmtree(out, ignore_errors=True)

@@ -247,3 +247,16 @@ fn a_broken_template_fails_the_build_with_its_name() {
     assert!(run.stderr.contains("case.html"), "{}", run.stderr);
     assert!(!out.path().join("output").exists());
 }
+
+#[test]
+fn every_page_is_valid_html() {
+    let (output, _, _) = sample();
+    let vnu = workspace_root().join("tests/node_modules/vnu-jar/build/dist/vnu.jar");
+    assert!(vnu.is_file(), "{} is missing: run `npm install` in tests/ (bash tests/run.sh does)", vnu.display());
+    let run = std::process::Command::new("java")
+        .args(["-jar", &vnu.to_string_lossy(), "--errors-only", "--skip-non-html", &output.to_string_lossy()])
+        .output()
+        .expect("java runs (Debian: apt-get install default-jre-headless)");
+    let report = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success() && report.trim().is_empty(), "the Nu HTML checker found errors:\n{report}");
+}
