@@ -103,10 +103,11 @@ def main():
     ap.add_argument("--photos-n", type=int, default=500)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--photo-runs", type=int, default=1, help="runs of the (slow) cold photo scenarios")
-    ap.add_argument("--only", choices=["pages", "photos"])
+    ap.add_argument("--only", choices=["pages", "photos", "rebuild"])
+    ap.add_argument("--peers", choices=["all", "debian"], default="all", help="which Hugo builds to run against")
     args = ap.parse_args()
     SHM.mkdir(parents=True, exist_ok=True)
-    peers = hugos()
+    peers = hugos() if args.peers == "all" else hugos()[:1]
     out, cache, hcache = SHM / "out", SHM / "cache", SHM / "hugo-cache"
     print(f"generator (release) vs {', '.join(f'{n} {version(b)}' for n, b in peers)}; {args.runs} runs, medians\n")
     print("| scenario | generator | peer | speed | memory (ours / peer) |")
@@ -124,12 +125,11 @@ def main():
             for name, binary in peers:
                 peer = median_run(lambda: hugo(binary, content, out, hcache, mode), args.photo_runs, [out, hcache, SHM / "hugo-resources"])
                 print(row(f"cold, {label}, N={args.photos_n}, vs {name}", mine, peer), flush=True)
-        # Warm caches from the last cold runs: rebuild with nothing changed.
-        shutil.rmtree(out, ignore_errors=True)
-        timed(ours(content, out, cache), SHM)
-        warm = median_run(lambda: ours(content, out, cache), args.runs, [out])
+    if args.only in (None, "rebuild"):
+        content = corpus(args.photos_n, distinct=True)
         cold = median_run(lambda: ours(content, out, cache), 1, [out, cache])
-        print(f"\nrebuild, nothing changed, N={args.photos_n}, JPEG + WebP: {warm[0]:.2f} s = "
+        warm = median_run(lambda: ours(content, out, cache), args.runs, [out])
+        print(f"\nrebuild, nothing changed, N={args.photos_n}, JPEG + WebP: {warm[0]:.2f} s, {warm[1]:.0f} MiB = "
               f"{100 * warm[0] / cold[0]:.1f}% of the cold build ({cold[0]:.2f} s)")
 
 

@@ -31,6 +31,8 @@ pub struct BuildOptions {
     pub cache: PathBuf,
     /// `None` skips photos altogether (pages only; for benchmarks and quick previews).
     pub photos: Option<PhotoSettings>,
+    /// Where the vote button posts, instead of `election.vote_endpoint` (the preview uses its own `/api/votes`).
+    pub vote_endpoint: Option<String>,
 }
 
 /// What a build did.
@@ -69,7 +71,10 @@ pub fn build(options: &BuildOptions) -> Result<(BuildSummary, Report), BuildErro
         return Err(BuildError::Content(report));
     }
     let Some(site_file) = content.site else { return Err(BuildError::Content(report)) };
-    let site = site_file.site;
+    let mut site = site_file.site;
+    if let Some(endpoint) = &options.vote_endpoint {
+        site.election.vote_endpoint.clone_from(endpoint);
+    }
     let cases: Vec<PublicCase> = content.forms.into_iter().filter_map(|f| f.into_public()).collect();
     steps.done("read and check content");
     let theme = Theme::load(&options.theme)?;

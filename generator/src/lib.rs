@@ -9,7 +9,9 @@
 //! - [`diagnostics`] collects every problem with its file, line and field;
 //! - [`markdown`] turns descriptions into sanitised HTML; [`images`] derives and caches web photos;
 //! - [`render`] fills the theme's templates; [`search`] builds the search index; [`manifest`] writes the file the
-//!   vote service loads; [`output`] swaps the finished site into place.
+//!   vote service loads; [`output`] swaps the finished site into place;
+//! - [`preview`] serves the site to editors with live reload and the vote service embedded; [`scaffold`] starts a
+//!   new case.
 //!
 //! [`check`] ties the first four together for `generator check`; [`build::build`] runs the whole pipeline.
 
@@ -21,8 +23,10 @@ pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod preview;
 pub mod render;
 pub mod rules;
+pub mod scaffold;
 pub mod search;
 
 use std::path::Path;

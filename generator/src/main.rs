@@ -20,6 +20,10 @@ enum Command {
     Check(cmd::check::Args),
     /// Build the hall into output/: check, derive photos, render, index; output/ changes only on success.
     Build(cmd::build::Args),
+    /// Preview on 127.0.0.1: build, serve, rebuild and reload on every change, with a working vote button.
+    Serve(cmd::serve::Args),
+    /// Create a new case folder with a commented front matter.
+    New(cmd::new::Args),
 }
 
 fn main() -> ExitCode {
@@ -27,5 +31,7 @@ fn main() -> ExitCode {
     match &cli.command {
         Command::Check(args) => cmd::check::execute(args),
         Command::Build(args) => cmd::build::execute(args),
+        Command::Serve(args) => cmd::serve::execute(args),
+        Command::New(args) => cmd::new::execute(args),
     }
 }

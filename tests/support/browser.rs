@@ -67,11 +67,23 @@ impl Browser {
         }
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("goog:chromeOptions".to_owned(), json!({ "binary": CHROMIUM, "args": args }));
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a Chromium session starts");
+        // chromedriver may accept connections a moment before it answers them, more so on a busy machine.
+        let mut attempt = 0;
+        let client = loop {
+            let connected = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await;
+            match connected {
+                Ok(client) => break client,
+                Err(e) if attempt < 10 => {
+                    attempt += 1;
+                    eprintln!("starting Chromium, attempt {attempt}: {e}");
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                Err(e) => panic!("a Chromium session starts: {e}"),
+            }
+        };
         let browser = Browser { client, driver, _profile: profile };
         browser.set_viewport(width, height).await;
         browser

@@ -1,5 +1,6 @@
 //! A small static file server for tests: serves a built `output/` on 127.0.0.1 with a port the OS picks, as a web
-//! server would (folders to their `index.html`, unknown paths to `404.html` with status 404). Stops when dropped.
+//! server would (folders to their `index.html`, unknown paths to `404.html` with status 404), and, like the
+//! production reverse proxy, passes `/api/` to a vote service on the same origin. Stops when dropped.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -17,6 +18,11 @@ pub struct StaticServer {
 
 impl StaticServer {
     pub fn start(root: &Path) -> Self {
+        Self::start_with_api(root, None)
+    }
+
+    /// Like [`StaticServer::start`], passing `/api/...` requests to the vote service at `api` (`127.0.0.1:port`).
+    pub fn start_with_api(root: &Path, api: Option<String>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let port = listener.local_addr().expect("address").port();
         let stop = Arc::new(AtomicBool::new(false));
@@ -27,8 +33,8 @@ impl StaticServer {
                     break;
                 }
                 if let Ok(stream) = stream {
-                    let root = root.clone();
-                    thread::spawn(move || serve(stream, &root));
+                    let (root, api) = (root.clone(), api.clone());
+                    thread::spawn(move || serve(stream, &root, api.as_deref()));
                 }
             }
         });
@@ -43,7 +49,7 @@ impl Drop for StaticServer {
     }
 }
 
-fn serve(mut stream: TcpStream, root: &Path) {
+fn serve(mut stream: TcpStream, root: &Path, api: Option<&str>) {
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
         Err(_) => return,
@@ -52,11 +58,26 @@ fn serve(mut stream: TcpStream, root: &Path) {
     if reader.read_line(&mut request_line).is_err() {
         return;
     }
+    let mut headers = Vec::new();
     let mut line = String::new();
     while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+        headers.push(line.trim_end().to_owned());
         line.clear();
     }
     let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+    if let (Some(api), true) = (api, path.starts_with("/api/")) {
+        let length = headers
+            .iter()
+            .find_map(|h| h.split_once(':').filter(|(n, _)| n.eq_ignore_ascii_case("content-length")))
+            .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        let mut body = vec![0u8; length];
+        if std::io::Read::read_exact(&mut reader, &mut body).is_err() {
+            return;
+        }
+        proxy(&mut stream, api, &request_line, &headers, &body);
+        return;
+    }
     let path = percent_decode(path.split(['?', '#']).next().unwrap_or("/"));
     let (status, file) = match resolve(root, &path) {
         Some(file) => ("200 OK", file),
@@ -69,6 +90,27 @@ fn serve(mut stream: TcpStream, root: &Path) {
         body.len()
     );
     let _ = stream.write_all(header.as_bytes()).and_then(|()| stream.write_all(&body));
+}
+
+/// Forwards one request to the vote service as a reverse proxy does: the peer becomes `X-Forwarded-For`.
+fn proxy(stream: &mut TcpStream, api: &str, request_line: &str, headers: &[String], body: &[u8]) {
+    let Ok(mut upstream) = TcpStream::connect(api) else { return };
+    let mut head = request_line.trim_end().to_owned() + "\r\n";
+    for header in headers.iter().filter(|h| {
+        let name = h.split(':').next().unwrap_or("").to_ascii_lowercase();
+        !matches!(name.as_str(), "connection" | "x-forwarded-for" | "keep-alive")
+    }) {
+        head.push_str(header);
+        head.push_str("\r\n");
+    }
+    head.push_str("X-Forwarded-For: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    if upstream.write_all(head.as_bytes()).and_then(|()| upstream.write_all(body)).is_err() {
+        return;
+    }
+    let mut reply = Vec::new();
+    if std::io::Read::read_to_end(&mut upstream, &mut reply).is_ok() {
+        let _ = stream.write_all(&reply);
+    }
 }
 
 fn resolve(root: &Path, path: &str) -> Option<PathBuf> {

@@ -2,9 +2,14 @@
 
 use std::time::Duration;
 
+use fantoccini::Locator;
+use hall_tests::binaries::workspace_root;
 use hall_tests::browser::Browser;
-use hall_tests::site::{sample, url_encode};
+use hall_tests::http::get;
+use hall_tests::preview::Preview;
+use hall_tests::site::{copy_dir, sample, url_encode};
 use hall_tests::static_server::StaticServer;
+use hall_tests::vote_service::VoteService;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_finds_a_case_by_a_chinese_word_of_its_title_applicant_or_summary() {
@@ -32,5 +37,225 @@ async fn search_finds_a_case_by_a_chinese_word_of_its_title_applicant_or_summary
         }
     }
     browser.screenshot("search-results").await;
+    browser.close().await;
+}
+
+/// A sample site behind a proxy that passes `/api/` to a real vote service inside the voting window.
+struct Site {
+    server: StaticServer,
+    votes: VoteService,
+    _dir: tempfile::TempDir,
+}
+
+const TOKEN: &str = "browser-test-admin-token";
+
+impl Site {
+    fn start() -> Site {
+        let (output, _, _) = sample();
+        let dir = tempfile::tempdir().expect("temp");
+        let token = dir.path().join("token");
+        std::fs::write(&token, TOKEN).expect("token");
+        let votes = VoteService::start(
+            &output.join("api/cases.json"),
+            &dir.path().join("votes.redb"),
+            &[
+                "--now",
+                "2020-08-25T10:00:00+08:00",
+                "--trusted-proxy",
+                "127.0.0.1/32",
+                "--admin-token-file",
+                &token.to_string_lossy(),
+            ],
+        );
+        let server = StaticServer::start_with_api(output, Some(votes.address.clone()));
+        Site { server, votes, _dir: dir }
+    }
+
+    fn totals(&self) -> serde_json::Value {
+        let bearer = format!("Bearer {TOKEN}");
+        get(&self.votes.address, "/api/export", &[("Authorization", &bearer)]).json()["totals"].clone()
+    }
+}
+
+async fn text_of(browser: &Browser, selector: &str) -> String {
+    let script = format!("const e = document.querySelector({selector:?}); return e ? e.textContent : '';");
+    browser.eval(&script).await.as_str().unwrap_or_default().to_owned()
+}
+
+async fn wait_text(browser: &Browser, selector: &str, needle: &str) -> String {
+    let script = format!(
+        "const e = document.querySelector({selector:?}); return e && e.textContent.includes({needle:?}) ? e.textContent : null;"
+    );
+    let found = browser.wait_for(&script, &format!("{selector} to say {needle}"), Duration::from_secs(15)).await;
+    found.as_str().unwrap_or_default().to_owned()
+}
+
+/// Clicks the first element matching `selector`, waiting for it to appear (a page may be reloading).
+async fn click(browser: &Browser, selector: &str) {
+    let started = std::time::Instant::now();
+    loop {
+        let clicked = match browser.client.find(Locator::Css(selector)).await {
+            Ok(element) => element.click().await,
+            Err(e) => Err(e),
+        };
+        match clicked {
+            Ok(()) => return,
+            Err(e) if started.elapsed() > Duration::from_secs(10) => panic!("cannot click {selector}: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_goes_from_the_hall_to_a_case_and_looks_at_a_photo() {
+    let (output, _, _) = sample();
+    let server = StaticServer::start(output);
+    let browser = Browser::start(1280, 900).await;
+    browser.client.goto(&server.url).await.expect("home");
+    click(&browser, "#categories .term-grid a").await;
+    browser
+        .wait_for("return location.pathname.startsWith('/categories/')", "a category page", Duration::from_secs(10))
+        .await;
+    click(&browser, ".card-link").await;
+    browser.wait_for("return location.pathname.startsWith('/cases/')", "a case page", Duration::from_secs(10)).await;
+    browser.screenshot("case-desktop").await;
+    click(&browser, "a.photo-link").await;
+    browser
+        .wait_for("return document.querySelector('dialog.lightbox')?.open", "the larger view", Duration::from_secs(5))
+        .await;
+    browser
+        .wait_for(
+            "return document.querySelector('dialog.lightbox img').naturalWidth >= 1200",
+            "the large photo",
+            Duration::from_secs(10),
+        )
+        .await;
+    browser.screenshot("photo-larger-view").await;
+    browser.client.active_element().await.expect("focus").send_keys("\u{E00C}").await.expect("Escape");
+    browser
+        .wait_for("return !document.querySelector('dialog.lightbox').open", "Escape closes it", Duration::from_secs(5))
+        .await;
+    let focus = browser.eval("return document.activeElement.classList.contains('photo-link')").await;
+    assert_eq!(focus, true, "focus returns to the photo that was opened");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vote_is_counted_and_a_second_one_the_same_day_says_when_the_next_is_possible() {
+    let site = Site::start();
+    let browser = Browser::start(1280, 900).await;
+    browser.client.goto(&format!("{}cases/medical-insurance-mobile-pay/", site.server.url)).await.expect("case");
+    click(&browser, ".vote-button").await;
+    let answer = wait_text(&browser, ".vote-answer", "投票成功").await;
+    assert!(answer.contains("回执编号"), "{answer}");
+    browser.screenshot("vote-counted").await;
+    browser.client.goto(&format!("{}cases/smart-traffic-signals/", site.server.url)).await.expect("case");
+    click(&browser, ".vote-button").await;
+    let refused = wait_text(&browser, ".vote-answer", "已经投过票").await;
+    assert!(refused.contains("下次可投票时间：8月26日 00:00（北京时间）"), "{refused}");
+    browser.screenshot("vote-refused").await;
+    assert_eq!(site.totals(), serde_json::json!({"medical-insurance-mobile-pay": 1}));
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_javascript_the_vote_form_still_records_a_vote() {
+    let site = Site::start();
+    let browser = Browser::start_with(1280, 900, false).await;
+    browser.client.goto(&format!("{}cases/port-automation-terminal/", site.server.url)).await.expect("case");
+    click(&browser, ".vote-button").await;
+    browser.wait_for("return document.title === '投票成功'", "the answer page", Duration::from_secs(10)).await;
+    assert!(text_of(&browser, "main").await.contains("回执编号"));
+    browser.screenshot("vote-without-javascript").await;
+    assert_eq!(site.totals(), serde_json::json!({"port-automation-terminal": 1}));
+    browser.close().await;
+}
+
+const PAGE_KINDS: [(&str, &str); 6] = [
+    ("home", ""),
+    ("category", "categories/applications/"),
+    ("domain", "domains/industrial-internet/"),
+    ("case", "cases/cosmoplat-mass-customisation/"),
+    ("search", "search/?q=%E5%8C%BB%E4%BF%9D"),
+    ("not-found", "no/such/page/"),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_sized_window_never_scrolls_sideways() {
+    let (output, _, _) = sample();
+    let server = StaticServer::start(output);
+    let browser = Browser::start(390, 844).await;
+    for (kind, path) in PAGE_KINDS {
+        browser.client.goto(&format!("{}{path}", server.url)).await.expect("page");
+        browser
+            .wait_for("return document.readyState === 'complete'", "the page to load", Duration::from_secs(10))
+            .await;
+        let widths = browser.eval("return [document.documentElement.scrollWidth, window.innerWidth]").await;
+        let widths: Vec<u32> = serde_json::from_value(widths).expect("widths");
+        assert!(widths[0] <= widths[1], "{kind}: the page is {} px wide in a {} px window", widths[0], widths[1]);
+        browser.screenshot(&format!("phone-{kind}")).await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axe_finds_no_serious_or_critical_violation_on_any_page_kind() {
+    let axe = workspace_root().join("tests/node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(&axe).unwrap_or_else(|_| {
+        panic!("{} is missing: run `npm install` in tests/ (bash tests/run.sh does)", axe.display())
+    });
+    let (output, _, _) = sample();
+    let server = StaticServer::start(output);
+    let browser = Browser::start(1280, 900).await;
+    for (kind, path) in PAGE_KINDS {
+        browser.client.goto(&format!("{}{path}", server.url)).await.expect("page");
+        browser
+            .wait_for("return document.readyState === 'complete'", "the page to load", Duration::from_secs(10))
+            .await;
+        browser.eval(&axe).await;
+        let script = "const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations
+              .filter(v => v.impact === 'serious' || v.impact === 'critical')
+              .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))));";
+        let found = browser.client.execute_async(script, vec![]).await.expect("axe runs");
+        assert_eq!(found, serde_json::json!([]), "{kind}: axe-core violations");
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_preview_rebuilds_reloads_and_shows_a_broken_edit_over_the_page() {
+    let work = tempfile::tempdir().expect("temp");
+    let content = work.path().join("content");
+    copy_dir(&workspace_root().join("tests/fixtures/check/valid"), &content);
+    let preview = Preview::start(&content, work.path());
+    let browser = Browser::start(1280, 900).await;
+    browser.client.goto(&format!("{}cases/submitted-on-last-day/", preview.url)).await.expect("case");
+    browser.eval("window.beforeTheEdit = true; return true").await;
+    let index = content.join("cases/submitted-on-last-day/index.md");
+    let text = std::fs::read_to_string(&index).expect("read");
+    std::fs::write(&index, text.replace("title: submitted-on-last-day 案例", "title: 编辑后的标题")).expect("edit");
+    browser
+        .wait_for(
+            "return !window.beforeTheEdit && document.querySelector('h1')?.textContent === '编辑后的标题'",
+            "the page to reload with the new title",
+            Duration::from_secs(20),
+        )
+        .await;
+    std::fs::write(&index, text.replace("launched: 2020-01-01", "launched: 2021-01-01")).expect("break");
+    let problem = wait_text(&browser, "#hall-preview-problem", "launched").await;
+    assert!(problem.contains("submitted-on-last-day/index.md:7: launched"), "{problem}");
+    browser.screenshot("preview-problem").await;
+    assert_eq!(text_of(&browser, "h1").await, "编辑后的标题", "the last good page stays under the overlay");
+    std::fs::write(&index, &text).expect("fix");
+    browser
+        .wait_for(
+            "return !document.getElementById('hall-preview-problem') && document.querySelector('h1')?.textContent === 'submitted-on-last-day 案例'",
+            "the fixed page",
+            Duration::from_secs(20),
+        )
+        .await;
+    click(&browser, ".vote-button").await;
+    wait_text(&browser, ".vote-answer", "投票成功").await;
     browser.close().await;
 }

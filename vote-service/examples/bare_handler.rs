@@ -25,7 +25,10 @@ fn main() -> std::io::Result<()> {
                     let _ = request.into_body().collect().await;
                     Ok::<_, Infallible>(Response::new(Full::new(Bytes::from_static(br#"{"code":"counted"}"#))))
                 });
-                let _ = http1::Builder::new().timer(TokioTimer::new()).serve_connection(TokioIo::new(stream), service).await;
+                let _ = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
             });
         }
     })

@@ -1,27 +1,17 @@
 //! `generator build`: builds the hall into `output/`; on any error prints why and leaves `output/` as it was.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use generator::build::{BuildError, BuildOptions, build};
 use generator::images::PhotoSettings;
 
+use super::Folders;
 use super::check::print_report;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The content folder: site.yaml and cases/.
-    #[arg(long, default_value = "content")]
-    pub content: PathBuf,
-    /// The theme folder: templates/ and static/.
-    #[arg(long, default_value = "themes/default")]
-    pub theme: PathBuf,
-    /// Where the site is written; replaced only when the build succeeds.
-    #[arg(long, default_value = "output")]
-    pub output: PathBuf,
-    /// Where derived photos are kept between builds.
-    #[arg(long, default_value = ".cache")]
-    pub cache: PathBuf,
+    #[command(flatten)]
+    pub folders: Folders,
     /// Skip photos: pages only, without pictures (for benchmarks and quick previews; not for publishing).
     #[arg(long)]
     pub no_photos: bool,
@@ -39,11 +29,12 @@ pub fn execute(args: &Args) -> ExitCode {
         ..PhotoSettings::default()
     });
     let options = BuildOptions {
-        content: args.content.clone(),
-        theme: args.theme.clone(),
-        output: args.output.clone(),
-        cache: args.cache.clone(),
+        content: args.folders.content.clone(),
+        theme: args.folders.theme.clone(),
+        output: args.folders.output.clone(),
+        cache: args.folders.cache.clone(),
         photos,
+        vote_endpoint: None,
     };
     match build(&options) {
         Ok((summary, report)) => {
@@ -58,7 +49,7 @@ pub fn execute(args: &Args) -> ExitCode {
                 summary.cases,
                 summary.pages,
                 summary.files,
-                args.output.display(),
+                args.folders.output.display(),
                 summary.elapsed.as_secs_f64(),
                 summary.photos.decoded,
                 summary.photos.from_cache,
@@ -71,12 +62,12 @@ pub fn execute(args: &Args) -> ExitCode {
         }
         Err(BuildError::Content(report)) => {
             print_report(&report);
-            eprintln!("nothing was written; {} is unchanged", args.output.display());
+            eprintln!("nothing was written; {} is unchanged", args.folders.output.display());
             ExitCode::from(1)
         }
         Err(e) => {
             eprintln!("error: {e}");
-            eprintln!("nothing was written; {} is unchanged", args.output.display());
+            eprintln!("nothing was written; {} is unchanged", args.folders.output.display());
             ExitCode::from(1)
         }
     }
