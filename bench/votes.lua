@@ -9,14 +9,12 @@ end
 
 function init(args)
   counter = 0
-  wrk.method = "POST"
-  wrk.body = '{"case":"a"}'
-  wrk.headers["Content-Type"] = "application/json"
 end
 
 function request()
   counter = counter + 1
   local ip = string.format("%d.%d.%d.%d", 11 + id, math.floor(counter / 65536) % 256,
     math.floor(counter / 256) % 256, counter % 256)
-  return wrk.format(nil, nil, { ["X-Forwarded-For"] = ip })
+  local headers = { ["Content-Type"] = "application/json", ["X-Forwarded-For"] = ip }
+  return wrk.format("POST", nil, headers, '{"case":"a"}')
 end

@@ -18,7 +18,7 @@ use vote_service::store::{Store, writer};
 pub struct Backend {
     dir: tempfile::TempDir,
     /// The store and the writer's queue, kept for as long as the election's rules stay the same.
-    current: std::sync::Mutex<Option<(String, Store, tokio::sync::mpsc::Sender<writer::Job>)>>,
+    current: std::sync::Mutex<Option<(String, Store, Secret, tokio::sync::mpsc::Sender<writer::Job>)>>,
     databases: std::sync::atomic::AtomicU32,
 }
 
@@ -53,22 +53,17 @@ impl Backend {
             };
             let secret = Secret::load_or_create(&db).ok()?;
             let healthy = Arc::new(AtomicBool::new(true));
-            let (queue, _writer) = writer::spawn(
-                Arc::clone(&store.db),
-                secret,
-                manifest.election.id.clone(),
-                writer::Limits::default(),
-                healthy,
-            );
-            *current = Some((rules, store, queue));
+            let (queue, _writer) = writer::spawn(Arc::clone(&store.db), writer::Limits::default(), healthy);
+            *current = Some((rules, store, secret, queue));
         }
-        let (_, store, queue) = current.as_ref()?;
+        let (_, store, secret, queue) = current.as_ref()?;
         let clock = preview_clock(&manifest);
         Some(Arc::new(App {
             manifest,
             clock,
             proxies: TrustedProxies::default(),
             store: store.clone(),
+            secret: secret.clone(),
             queue: queue.clone(),
             admin_token: None,
             cors_origins: Vec::new(),

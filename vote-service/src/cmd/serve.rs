@@ -70,8 +70,7 @@ pub fn execute(args: Args) -> anyhow::Result<()> {
     }
     let healthy = Arc::new(AtomicBool::new(true));
     let limits = writer::Limits { queue: args.queue.max(1), ..writer::Limits::default() };
-    let (queue, writer) =
-        writer::spawn(Arc::clone(&store.db), secret, manifest.election.id.clone(), limits, Arc::clone(&healthy));
+    let (queue, writer) = writer::spawn(Arc::clone(&store.db), limits, Arc::clone(&healthy));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)
@@ -88,6 +87,7 @@ pub fn execute(args: Args) -> anyhow::Result<()> {
             clock,
             proxies: TrustedProxies::new(args.trusted_proxies),
             store,
+            secret,
             queue,
             admin_token,
             cors_origins: args.cors_origins,

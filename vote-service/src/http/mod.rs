@@ -42,6 +42,8 @@ pub struct App {
     pub clock: Clock,
     pub proxies: TrustedProxies,
     pub store: Store,
+    /// Keys the hash that replaces client addresses, and the receipts.
+    pub secret: crate::secret::Secret,
     pub queue: mpsc::Sender<Job>,
     pub admin_token: Option<String>,
     pub cors_origins: Vec<String>,
@@ -149,7 +151,7 @@ async fn vote(app: &App, peer: IpAddr, request: Request<Incoming>) -> Response<F
         crate::election::Scope::Case => case_id.clone(),
     };
     let (reply, outcome) = oneshot::channel();
-    let ballot = Ballot { case: case_id.clone(), scope, client, at: now, day };
+    let ballot = Ballot::new(&app.secret, &election.id, &case_id, &scope, client, now, day);
     if let Err(e) = app.queue.try_send(Job { ballot, reply }) {
         let answer = match e {
             mpsc::error::TrySendError::Full(_) => Answer::busy(),

@@ -2,6 +2,7 @@
 //! and inserts them in one write transaction, commits it durably, and only then answers each vote. Under load a
 //! single flush acknowledges many votes; at low load a batch is one vote and the latency is one flush.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -16,15 +17,46 @@ use super::tables::{AUDIT, BALLOTS, DAILY, TOTALS};
 use crate::client::ClientKey;
 use crate::secret::Secret;
 
-/// One vote to record.
+/// One vote to record, prepared by the request handler (hashing and formatting happen there, in parallel, so
+/// that the single writer only touches the tables).
 #[derive(Debug, Clone)]
 pub struct Ballot {
     pub case: String,
-    /// What one vote a day is counted over: empty for the whole election, else the category or the case.
-    pub scope: String,
-    pub client: ClientKey,
-    pub at: Timestamp,
-    pub day: Date,
+    pub day: String,
+    /// `day|scope|` + the keyed hash of the client: one entry per client, day and scope.
+    key: Vec<u8>,
+    receipt: String,
+    /// The audit record, as stored.
+    audit: String,
+}
+
+impl Ballot {
+    /// A ballot for `case`, by `client`, at `at` on local `day`; `scope` is what one vote a day is counted over
+    /// (empty for the whole election, else the category or the case).
+    pub fn new(
+        secret: &Secret,
+        election_id: &str,
+        case: &str,
+        scope: &str,
+        client: ClientKey,
+        at: Timestamp,
+        day: Date,
+    ) -> Self {
+        let client_hash = secret.hash(&[b"client", &client.bytes()]);
+        let day = day.to_string();
+        let key = [format!("{day}|{scope}|").as_bytes(), &client_hash].concat();
+        let receipt = receipt(secret, election_id, &key);
+        let record = AuditRecord {
+            at: at.to_string(),
+            day: day.clone(),
+            case: case.to_owned(),
+            client: hex(&client_hash),
+            network: client.network(),
+            receipt: receipt.clone(),
+        };
+        let audit = serde_json::to_string(&record).expect("records serialise");
+        Ballot { case: case.to_owned(), day, key, receipt, audit }
+    }
 }
 
 /// What became of a ballot.
@@ -70,13 +102,7 @@ impl Default for Limits {
 
 /// Starts the writer. Votes go into the returned sender; when every sender is dropped, the writer records what is
 /// still queued and stops. `healthy` turns false if a commit fails.
-pub fn spawn(
-    db: Arc<Database>,
-    secret: Secret,
-    election_id: String,
-    limits: Limits,
-    healthy: Arc<AtomicBool>,
-) -> (mpsc::Sender<Job>, JoinHandle<()>) {
+pub fn spawn(db: Arc<Database>, limits: Limits, healthy: Arc<AtomicBool>) -> (mpsc::Sender<Job>, JoinHandle<()>) {
     let (sender, mut queue) = mpsc::channel::<Job>(limits.queue);
     let handle = std::thread::Builder::new()
         .name("vote-writer".to_owned())
@@ -90,7 +116,7 @@ pub fn spawn(
                     }
                 }
                 let ballots: Vec<&Ballot> = batch.iter().map(|j| &j.ballot).collect();
-                let outcomes = match record(&db, &secret, &election_id, &ballots) {
+                let outcomes = match record(&db, &ballots) {
                     Ok(outcomes) => outcomes,
                     Err(e) => {
                         // A failed commit may or may not be on disk: answer "not recorded, retry", which is safe
@@ -109,63 +135,63 @@ pub fn spawn(
     (sender, handle)
 }
 
-/// Checks and records `ballots` in one durable transaction, in order.
-pub fn record(
-    db: &Database,
-    secret: &Secret,
-    election_id: &str,
-    ballots: &[&Ballot],
-) -> Result<Vec<Outcome>, redb::Error> {
+/// Checks and records `ballots` in one durable transaction, in order. Per vote it touches two tables (the ballot,
+/// whose previous value tells a repeat, and the audit record); the counters are updated once per batch.
+pub fn record(db: &Database, ballots: &[&Ballot]) -> Result<Vec<Outcome>, redb::Error> {
     let mut txn = db.begin_write()?;
     txn.set_durability(Durability::Immediate)?;
     let mut outcomes = Vec::with_capacity(ballots.len());
     {
         let mut ballot_table = txn.open_table(BALLOTS)?;
-        let mut totals = txn.open_table(TOTALS)?;
-        let mut daily = txn.open_table(DAILY)?;
         let mut audit = txn.open_table(AUDIT)?;
         let mut seq = audit.last()?.map_or(0, |(k, _)| k.value() + 1);
+        let mut totals: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut daily: BTreeMap<(&str, &str), u64> = BTreeMap::new();
         for ballot in ballots {
-            let client = secret.hash(&[b"client", &ballot.client.bytes()]);
-            let day = ballot.day.to_string();
-            let key = [format!("{day}|{}|", ballot.scope).as_bytes(), &client].concat();
-            if let Some(existing) = ballot_table.get(key.as_slice())? {
-                let (case, receipt) = existing.value();
-                outcomes.push(if case == ballot.case {
-                    Outcome::Counted { receipt: receipt.to_owned(), repeat: true }
-                } else {
-                    Outcome::AlreadyVoted { case: case.to_owned() }
+            let previous = ballot_table
+                .insert(ballot.key.as_slice(), (ballot.case.as_str(), ballot.receipt.as_str()))?
+                .map(|old| {
+                    let (case, receipt) = old.value();
+                    (case.to_owned(), receipt.to_owned())
                 });
-                continue;
+            match previous {
+                None => {
+                    audit.insert(seq, ballot.audit.as_str())?;
+                    seq += 1;
+                    *totals.entry(&ballot.case).or_default() += 1;
+                    *daily.entry((&ballot.day, &ballot.case)).or_default() += 1;
+                    outcomes.push(Outcome::Counted { receipt: ballot.receipt.clone(), repeat: false });
+                }
+                Some((case, receipt)) if case == ballot.case => {
+                    outcomes.push(Outcome::Counted { receipt, repeat: true });
+                }
+                Some((case, receipt)) => {
+                    // The first vote of the day stands: put it back.
+                    ballot_table.insert(ballot.key.as_slice(), (case.as_str(), receipt.as_str()))?;
+                    outcomes.push(Outcome::AlreadyVoted { case });
+                }
             }
-            let receipt = receipt(secret, election_id, seq);
-            ballot_table.insert(key.as_slice(), (ballot.case.as_str(), receipt.as_str()))?;
-            let total = totals.get(ballot.case.as_str())?.map_or(0, |v| v.value());
-            totals.insert(ballot.case.as_str(), total + 1)?;
-            let today = daily.get((day.as_str(), ballot.case.as_str()))?.map_or(0, |v| v.value());
-            daily.insert((day.as_str(), ballot.case.as_str()), today + 1)?;
-            let record = AuditRecord {
-                at: ballot.at.to_string(),
-                day: day.clone(),
-                case: ballot.case.clone(),
-                client: hex(&client),
-                network: ballot.client.network(),
-                receipt: receipt.clone(),
-            };
-            audit.insert(seq, serde_json::to_string(&record).expect("record serialises").as_str())?;
-            seq += 1;
-            outcomes.push(Outcome::Counted { receipt, repeat: false });
+        }
+        let mut total_table = txn.open_table(TOTALS)?;
+        for (case, n) in totals {
+            let before = total_table.get(case)?.map_or(0, |v| v.value());
+            total_table.insert(case, before + n)?;
+        }
+        let mut daily_table = txn.open_table(DAILY)?;
+        for (key, n) in daily {
+            let before = daily_table.get(key)?.map_or(0, |v| v.value());
+            daily_table.insert(key, before + n)?;
         }
     }
     txn.commit()?;
     Ok(outcomes)
 }
 
-/// A receipt: 12 characters from the keyed hash of the vote's sequence number, grouped as `XXXX-XXXX-XXXX`. It
-/// reveals nothing about counts.
-fn receipt(secret: &Secret, election_id: &str, seq: u64) -> String {
+/// A receipt: 12 characters from the keyed hash of the ballot's key (client, day, scope), grouped as
+/// `XXXX-XXXX-XXXX`. A retry of the same vote gets the same receipt; it reveals nothing about counts.
+fn receipt(secret: &Secret, election_id: &str, key: &[u8]) -> String {
     const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let hash = secret.hash(&[b"receipt", election_id.as_bytes(), &seq.to_be_bytes()]);
+    let hash = secret.hash(&[b"receipt", election_id.as_bytes(), key]);
     let bits = u64::from_be_bytes(hash[..8].try_into().expect("8 bytes"));
     let chars: String = (0..12).map(|i| char::from(ALPHABET[((bits >> (i * 5)) & 31) as usize])).collect();
     format!("{}-{}-{}", &chars[..4], &chars[4..8], &chars[8..])
@@ -187,25 +213,18 @@ mod tests {
     }
 
     fn ballot(case: &str, ip: &str, day: u8) -> Ballot {
-        Ballot {
-            case: case.to_owned(),
-            scope: String::new(),
-            client: ClientKey::from_ip(ip.parse().expect("ip")),
-            at: Timestamp::UNIX_EPOCH,
-            day: jiff::civil::date(2020, 8, day as i8),
-        }
+        let client = ClientKey::from_ip(ip.parse().expect("ip"));
+        let day = jiff::civil::date(2020, 8, day as i8);
+        Ballot::new(&Secret::fixed(7), "e", case, "", client, Timestamp::UNIX_EPOCH, day)
     }
 
     #[test]
     fn one_vote_per_client_per_day_and_a_retry_gets_its_receipt() {
         let (_dir, store) = store();
-        let secret = Secret::fixed(7);
-        let first = record(&store.db, &secret, "e", &[&ballot("a", "203.0.113.1", 22)]).expect("commit");
+        let first = record(&store.db, &[&ballot("a", "203.0.113.1", 22)]).expect("commit");
         let Outcome::Counted { receipt, repeat: false } = &first[0] else { panic!("{first:?}") };
         let again = record(
             &store.db,
-            &secret,
-            "e",
             &[&ballot("a", "203.0.113.1", 22), &ballot("b", "203.0.113.1", 22), &ballot("b", "203.0.113.1", 23)],
         )
         .expect("commit");
@@ -221,8 +240,7 @@ mod tests {
     fn two_ballots_of_one_client_in_one_batch_count_once() {
         let (_dir, store) = store();
         let outcomes =
-            record(&store.db, &Secret::fixed(1), "e", &[&ballot("a", "10.0.0.1", 22), &ballot("b", "10.0.0.1", 22)])
-                .expect("commit");
+            record(&store.db, &[&ballot("a", "10.0.0.1", 22), &ballot("b", "10.0.0.1", 22)]).expect("commit");
         assert!(matches!(outcomes[0], Outcome::Counted { .. }));
         assert_eq!(outcomes[1], Outcome::AlreadyVoted { case: "a".to_owned() });
     }
@@ -230,7 +248,7 @@ mod tests {
     #[test]
     fn receipts_look_random_and_differ() {
         let s = Secret::fixed(3);
-        assert_ne!(receipt(&s, "e", 0), receipt(&s, "e", 1));
-        assert_eq!(receipt(&s, "e", 0).len(), 14);
+        assert_ne!(receipt(&s, "e", b"2020-08-22||a"), receipt(&s, "e", b"2020-08-22||b"));
+        assert_eq!(receipt(&s, "e", b"k").len(), 14);
     }
 }
