@@ -13,6 +13,10 @@ use redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, ReadableTab
 use crate::election::Election;
 use tables::{AUDIT, BALLOTS, DAILY, META, TOTALS};
 
+/// Memory for redb's page cache: enough for the hot pages of a busy election, and a bound on the service's memory
+/// (redb's default is 1 GiB).
+pub const CACHE_BYTES: usize = 128 * 1024 * 1024;
+
 /// Why the database cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -63,7 +67,7 @@ impl Store {
     /// Opens the database without an election, for `export` and `verify`.
     pub fn open_existing_or_new(path: &Path) -> Result<Self, StoreError> {
         let name = path.display().to_string();
-        let db = match Database::create(path) {
+        let db = match Database::builder().set_cache_size(CACHE_BYTES).create(path) {
             Ok(db) => db,
             Err(DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::Locked { path: name }),
             Err(e) => return Err(db_error(&name)(&e)),
