@@ -14,11 +14,19 @@ use vote_service::manifest::Manifest;
 use vote_service::secret::Secret;
 use vote_service::store::{Store, writer};
 
+/// The database of one set of election rules, with its secret and its writer's queue.
+struct Election {
+    rules: String,
+    store: Store,
+    secret: Secret,
+    queue: tokio::sync::mpsc::Sender<writer::Job>,
+}
+
 /// The throw-away database and, once a manifest is known, its writer.
 pub struct Backend {
     dir: tempfile::TempDir,
     /// The store and the writer's queue, kept for as long as the election's rules stay the same.
-    current: std::sync::Mutex<Option<(String, Store, Secret, tokio::sync::mpsc::Sender<writer::Job>)>>,
+    current: std::sync::Mutex<Option<Election>>,
     databases: std::sync::atomic::AtomicU32,
 }
 
@@ -39,7 +47,7 @@ impl Backend {
         };
         let rules = manifest.election.frozen_rules();
         let mut current = self.current.lock().expect("backend lock");
-        let reuse = current.as_ref().is_some_and(|(r, ..)| *r == rules);
+        let reuse = current.as_ref().is_some_and(|e| e.rules == rules);
         if !reuse {
             // New election rules: a fresh database, as the preview's votes are only for trying the button.
             let number = self.databases.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -54,9 +62,9 @@ impl Backend {
             let secret = Secret::load_or_create(&db).ok()?;
             let healthy = Arc::new(AtomicBool::new(true));
             let (queue, _writer) = writer::spawn(Arc::clone(&store.db), writer::Limits::default(), healthy);
-            *current = Some((rules, store, secret, queue));
+            *current = Some(Election { rules, store, secret, queue });
         }
-        let (_, store, secret, queue) = current.as_ref()?;
+        let Election { store, secret, queue, .. } = current.as_ref()?;
         let clock = preview_clock(&manifest);
         Some(Arc::new(App {
             manifest,
