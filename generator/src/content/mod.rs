@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Problem, Report};
 use crate::model::form::ApplicationForm;
-use crate::model::site::Site;
 
 /// Everything read from a content folder, as far as it could be read.
 #[derive(Debug)]
@@ -29,12 +28,6 @@ pub fn read(root: &Path, report: &mut Report) -> Content {
     let site = site_file::read(&root.join("site.yaml"), report);
     let forms = case_folder::read_all(&root.join("cases"), report);
     Content { root: root.to_path_buf(), site, forms }
-}
-
-impl Content {
-    pub fn site(&self) -> Option<&Site> {
-        self.site.as_ref().map(|s| &s.site)
-    }
 }
 
 /// Reads a text file that must be UTF-8 and at most `limit` bytes, or says why not.
