@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use crate::images::cache::hex;
 use crate::markdown;
 use crate::model::case::PublicCase;
-use crate::model::cjk::is_cjk;
+use crate::model::cjk::{half_width, is_cjk};
 use crate::render::views::CaseView;
 
 /// Cases per `cases-<j>.json` file.
@@ -223,7 +223,8 @@ fn flush<'a>(word: &mut String, found: &mut impl FnMut(Term<'a>)) {
 }
 
 /// The terms of `text` as strings, in order (see [`for_each_term`]).
-pub fn terms(text: &str) -> Vec<String> {
+#[cfg(test)]
+fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for_each_term(text, |t| out.push(t.text()));
     out
@@ -231,11 +232,7 @@ pub fn terms(text: &str) -> Vec<String> {
 
 /// Full-width ASCII to ASCII, and lowercase.
 fn fold(c: char) -> char {
-    let c = match c {
-        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-        _ => c,
-    };
-    c.to_ascii_lowercase()
+    half_width(c).to_ascii_lowercase()
 }
 
 /// 32-bit FNV-1a of the UTF-8 bytes of `term`: which shard holds it.

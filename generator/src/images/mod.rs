@@ -111,33 +111,32 @@ pub fn derive_all(
     // Hash first, keeping no bytes: at thousands of photos they would not fit in memory together.
     let keys: Vec<String> =
         all_or_errors(sources.par_iter().map(|s| read(s).map(|bytes| cache.key(&bytes))).collect())?;
-    let mut unique: BTreeMap<&str, &PathBuf> = BTreeMap::new();
+    // Each distinct photo once, with how many sources share its bytes (for the progress count).
+    let mut unique: BTreeMap<&str, (&PathBuf, usize)> = BTreeMap::new();
     for (key, source) in keys.iter().zip(sources) {
-        unique.entry(key).or_insert(source);
+        unique.entry(key).or_insert((source, 0)).1 += 1;
     }
     let decoded = AtomicUsize::new(0);
     let derived: Vec<(&str, DerivedPhoto)> = all_or_errors(
         unique
             .into_par_iter()
-            .map(|(key, source)| {
-                if let Some(photo) = cache.lookup(key) {
-                    return Ok((key, photo));
-                }
-                let renditions = derive::renditions(&read(source)?, settings)
-                    .map_err(|message| PhotoError::Source { path: source.clone(), message })?;
-                decoded.fetch_add(1, Ordering::Relaxed);
-                Ok((key, cache.store(key, renditions)?))
+            .map(|(key, (source, sharing))| {
+                let photo = match cache.lookup(key) {
+                    Some(photo) => photo,
+                    None => {
+                        let renditions = derive::renditions(&read(source)?, settings)
+                            .map_err(|message| PhotoError::Source { path: source.clone(), message })?;
+                        decoded.fetch_add(1, Ordering::Relaxed);
+                        cache.store(key, renditions)?
+                    }
+                };
+                (0..sharing).for_each(|_| progress());
+                Ok((key, photo))
             })
             .collect(),
     )?;
     let derived: HashMap<&str, DerivedPhoto> = derived.into_iter().collect();
-    let photos = keys
-        .iter()
-        .map(|key| {
-            progress();
-            derived[key.as_str()].clone()
-        })
-        .collect();
+    let photos = keys.iter().map(|key| derived[key.as_str()].clone()).collect();
     let decoded = decoded.into_inner();
     Ok((photos, Stats { decoded, from_cache: sources.len() - decoded }))
 }

@@ -9,6 +9,14 @@ pub fn is_cjk(c: char) -> bool {
         | 0x20000..=0x2FA1F)
 }
 
+/// A full-width ASCII character (ＡＢＣ１２３（）) as its half-width twin; any other character as it is.
+pub fn half_width(c: char) -> char {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        _ => c,
+    }
+}
+
 /// `s` with each run of whitespace collapsed to one space, or removed when it sits between two CJK characters.
 pub fn tidy_spaces(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -30,6 +38,12 @@ pub fn tidy_spaces(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_width_ascii_becomes_half_width() {
+        assert_eq!("ＡＢ１（）".chars().map(half_width).collect::<String>(), "AB1()");
+        assert_eq!(half_width('海'), '海');
+    }
 
     #[test]
     fn breaks_between_chinese_characters_vanish() {

@@ -1,5 +1,5 @@
 //! Serving `output/` as a web server would: a folder answers with its `index.html`, an unknown path with `404.html`
-//! and status 404. HTML gets the live-reload script, and the last build's problems when it failed.
+//! and status 404. HTML gets the live-reload script, which also shows a failed build's problems.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -24,7 +24,7 @@ pub fn serve(root: &Path, path: &str, problem: Option<&str>) -> Response<Body> {
         return plain(404, &message);
     };
     let content_type = content_type(&file);
-    let body = if content_type.starts_with("text/html") { with_script(bytes, problem) } else { bytes };
+    let body = if content_type.starts_with("text/html") { with_script(bytes) } else { bytes };
     let mut response = Response::new(Full::new(Bytes::from(body)).boxed());
     *response.status_mut() = status;
     let headers = response.headers_mut();
@@ -72,16 +72,13 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn with_script(html: Vec<u8>, problem: Option<&str>) -> Vec<u8> {
+/// The page with the live-reload script before `</body>`. A failed build's problems reach the page through the
+/// event stream, which sends them as soon as the page subscribes.
+fn with_script(html: Vec<u8>) -> Vec<u8> {
     let html = String::from_utf8_lossy(&html);
-    let mut inject = SCRIPT.to_owned();
-    if problem.is_some() {
-        // The event stream sends the problem as soon as the page subscribes.
-        inject.push_str("<!-- the last build failed -->");
-    }
     match html.rfind("</body>") {
-        Some(at) => format!("{}{inject}{}", &html[..at], &html[at..]).into_bytes(),
-        None => format!("{html}{inject}").into_bytes(),
+        Some(at) => format!("{}{SCRIPT}{}", &html[..at], &html[at..]).into_bytes(),
+        None => format!("{html}{SCRIPT}").into_bytes(),
     }
 }
 
@@ -117,7 +114,7 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_end_of_the_body() {
-        let page = String::from_utf8(with_script(b"<html><body>x</body></html>".to_vec(), None)).expect("utf-8");
+        let page = String::from_utf8(with_script(b"<html><body>x</body></html>".to_vec())).expect("utf-8");
         assert!(page.ends_with("</script></body></html>"), "{page}");
     }
 }

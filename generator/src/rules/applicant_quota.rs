@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostics::Report;
+use crate::model::cjk::half_width;
 use crate::model::form::ApplicationForm;
 use crate::model::site::{Rules, Taxonomy};
 
@@ -41,14 +42,7 @@ pub fn check(forms: &[ApplicationForm], rules: &Rules, taxonomy: &Taxonomy, repo
 
 /// An organisation name folded for comparison: full-width ASCII to half-width, no spaces, ASCII lowercase.
 pub fn fold_name(name: &str) -> String {
-    name.chars()
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            _ => c,
-        })
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    name.chars().map(half_width).filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 #[cfg(test)]

@@ -60,7 +60,7 @@ fn check_form(form: &ApplicationForm, rules: &Rules, inspection: Inspection) -> 
         }
         match check_photo(&form.source.folder, photo, photos, rules, inspection) {
             Err(message) => problems.push(form.source.error(&field, message)),
-            Ok(width) if width < rules.min_photo_width => problems.push(form.source.warning(
+            Ok(Some(width)) if width < rules.min_photo_width => problems.push(form.source.warning(
                 &field,
                 format!(
                     "'{}' is only {width} pixels wide; the larger view looks best from {} pixels",
@@ -73,14 +73,14 @@ fn check_form(form: &ApplicationForm, rules: &Rules, inspection: Inspection) -> 
     problems
 }
 
-/// Everything about one photo that would stop the build, or its width.
+/// Everything about one photo that would stop the build, or its width when it was decoded.
 fn check_photo(
     folder: &Path,
     photo: &PhotoRef,
     listed: &[PhotoRef],
     rules: &Rules,
     inspection: Inspection,
-) -> Result<u32, String> {
+) -> Result<Option<u32>, String> {
     let path = resolve_inside(folder, &photo.file).map_err(|why| match why {
         Unresolved::NotFound => not_found_message(folder, &photo.file, listed),
         Unresolved::Rejected(message) => message,
@@ -99,9 +99,9 @@ fn check_photo(
             let bytes = std::fs::read(&path).map_err(|e| format!("'{}' cannot be read: {e}", photo.file))?;
             decode_check(ImageReader::new(Cursor::new(&bytes)), rules)
         }
-        Inspection::FileOnly => return Ok(u32::MAX),
+        Inspection::FileOnly => return Ok(None),
     };
-    result.map_err(|why| format!("'{}' {why}", photo.file))
+    result.map(Some).map_err(|why| format!("'{}' {why}", photo.file))
 }
 
 /// Why a photo path does not lead to a usable file.
