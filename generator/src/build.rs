@@ -14,10 +14,11 @@ use crate::diagnostics::Report;
 use crate::images::{self, DerivedPhoto, PhotoSettings, Stats};
 use crate::model::case::PublicCase;
 use crate::output::Staging;
-use crate::render::RenderError;
 use crate::render::pages::{self, SiteData};
 use crate::render::theme::Theme;
 use crate::render::views::{CaseView, PictureView, ViewBuilder};
+use crate::render::{self, RenderError};
+use crate::results::{CaseFacts, Stage, publish};
 use crate::rules::photos::Inspection;
 use crate::{manifest, search};
 
@@ -66,7 +67,7 @@ pub fn build(options: &BuildOptions) -> Result<(BuildSummary, Report), BuildErro
     let started = Instant::now();
     let mut steps = Steps::new();
     // Photos are decoded when they are derived, and those that fail are reported then.
-    let (content, report) = crate::check(&options.content, Inspection::FileOnly);
+    let (content, results, report) = crate::check(&options.content, Inspection::FileOnly);
     if report.has_errors() {
         return Err(BuildError::Content(report));
     }
@@ -98,8 +99,16 @@ pub fn build(options: &BuildOptions) -> Result<(BuildSummary, Report), BuildErro
     steps.done("views and Markdown");
 
     let mut tera = theme.tera;
-    let site_view = views.site(&cases, theme.asset_paths.clone());
+    let mut site_view = views.site(&cases, theme.asset_paths.clone());
+    let results_view = results.as_ref().map(|r| {
+        site_view.results_url = Some(format!("{}results/", views.root));
+        site_view.results_final = r.stage == Stage::Final;
+        render::results::view(&site_view, r, &case_views)
+    });
     tera.global_context().insert("site", &site_view);
+    if let Some(view) = &results_view {
+        tera.global_context().insert("results", view);
+    }
     let featured = featured_cards(&site.featured, &case_views);
     let pairs: Vec<(&PublicCase, &CaseView)> = cases.iter().zip(&case_views).collect();
     let index = search::build_index(&pairs);
@@ -110,8 +119,11 @@ pub fn build(options: &BuildOptions) -> Result<(BuildSummary, Report), BuildErro
         featured,
         page_size: site.listing_page_size,
         search_index: format!("{}{}", views.root, index.dir),
+        outcomes: results_view.as_ref().map(render::results::outcomes).unwrap_or_default(),
     };
-    let page_list = pages::all_pages(&data);
+    let results_pages =
+        results_view.as_ref().map(|v| render::results::pages(&site_view, v, &case_views)).unwrap_or_default();
+    let page_list = pages::all_pages(&data, results_pages);
     let rendered = pages::render_all(&tera, &page_list)?;
     steps.done("render pages");
 
@@ -119,6 +131,14 @@ pub fn build(options: &BuildOptions) -> Result<(BuildSummary, Report), BuildErro
     files.extend(theme.assets);
     files.extend(index.files);
     files.push(("api/cases.json".to_owned(), manifest::to_json(&site, &cases, &views.root)));
+    if let Some(results) = &results {
+        let facts = case_facts(&cases);
+        files.push(("api/results.json".to_owned(), publish::to_json(&site, results, &facts)));
+        files.push(("api/results.csv".to_owned(), publish::to_csv(results, &facts)));
+        for input in &results.inputs {
+            files.push((render::results::input_path(&input.name), input.text.clone().into_bytes()));
+        }
+    }
     let write = |(path, bytes): &(String, Vec<u8>)| {
         staging.write(path, bytes).map_err(|e| io_error(&staging.path().join(path), e))
     };
@@ -186,11 +206,24 @@ fn derive_photos(
 }
 
 /// The cards of the featured cases, in the order of `site.yaml`; the first few cases if none are named.
-fn featured_cards(featured: &[String], cases: &[CaseView]) -> Vec<crate::render::views::CaseCard> {
+fn featured_cards(featured: &[String], cases: &[CaseView]) -> Vec<render::views::CaseCard> {
     if featured.is_empty() {
         return cases.iter().take(6).map(|c| c.card.clone()).collect();
     }
     featured.iter().filter_map(|id| cases.iter().find(|c| &c.card.id == id)).map(|c| c.card.clone()).collect()
+}
+
+/// The facts the results files need, from the public cases.
+fn case_facts(cases: &[PublicCase]) -> Vec<CaseFacts> {
+    cases
+        .iter()
+        .map(|c| CaseFacts {
+            id: c.id.to_string(),
+            title: c.title.clone(),
+            category: c.category.clone(),
+            recommender: c.recommender.clone(),
+        })
+        .collect()
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> BuildError {

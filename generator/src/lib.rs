@@ -10,6 +10,8 @@
 //! - [`markdown`] turns descriptions into sanitised HTML; [`images`] derives and caches web photos;
 //! - [`render`] fills the theme's templates; [`search`] builds the search index; [`manifest`] writes the file the
 //!   vote service loads; [`output`] swaps the finished site into place;
+//! - [`results`] computes the shortlist, the scores, the typical cases and the organisation award from the tally
+//!   and the panels' marks;
 //! - [`preview`] serves the site to editors with live reload and the vote service embedded; [`scaffold`] starts a
 //!   new case.
 //!
@@ -25,6 +27,7 @@ pub mod model;
 pub mod output;
 pub mod preview;
 pub mod render;
+pub mod results;
 pub mod rules;
 pub mod scaffold;
 pub mod search;
@@ -33,11 +36,36 @@ use std::path::Path;
 
 use content::Content;
 use diagnostics::Report;
+use results::{CaseFacts, Results};
 
-/// Reads `content_dir` and checks every rule, returning what was read and every problem found.
-pub fn check(content_dir: &Path, photos: rules::photos::Inspection) -> (Content, Report) {
+/// Reads `content_dir` and checks every rule, returning what was read, the results once the vote is over, and every
+/// problem found. The results' inputs are checked only when the cases themselves have no error.
+pub fn check(content_dir: &Path, photos: rules::photos::Inspection) -> (Content, Option<Results>, Report) {
     let mut report = Report::default();
     let content = content::read(content_dir, &mut report);
     rules::check(&content, photos, &mut report);
-    (content, report)
+    let results = match &content.site {
+        Some(site_file) if !report.has_errors() => {
+            let files = content::result_files::read(content_dir, &mut report);
+            let facts = case_facts(&content.forms);
+            results::evaluate(&site_file.site, &facts, &files, &mut report)
+        }
+        _ => None,
+    };
+    (content, results, report)
+}
+
+/// The public facts the results need, from forms that passed every check.
+pub fn case_facts(forms: &[model::form::ApplicationForm]) -> Vec<CaseFacts> {
+    forms
+        .iter()
+        .filter_map(|f| {
+            Some(CaseFacts {
+                id: f.id.to_string(),
+                title: f.title.clone()?,
+                category: f.category.clone()?,
+                recommender: f.recommender.clone()?,
+            })
+        })
+        .collect()
 }

@@ -22,6 +22,8 @@ enum Command {
     Build(cmd::build::Args),
     /// Preview on 127.0.0.1: build, serve, rebuild and reload on every change, with a working vote button.
     Serve(cmd::serve::Args),
+    /// Print how one case's composite score and rank were computed, step by step.
+    Explain(cmd::explain::Args),
     /// Create a new case folder with a commented front matter.
     New(cmd::new::Args),
 }
@@ -33,5 +35,6 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::execute(args),
         Command::Serve(args) => cmd::serve::execute(args),
         Command::New(args) => cmd::new::execute(args),
+        Command::Explain(args) => cmd::explain::execute(args),
     }
 }

@@ -58,6 +58,26 @@ pub fn sample() -> &'static (PathBuf, PathBuf, Output) {
     })
 }
 
+/// The sample content as it is during the vote, without `votes/` and `scores/`, built once per test run (its photo
+/// cache copied from [`sample`]'s): (output, cache, the run).
+pub fn sample_during_vote() -> &'static (PathBuf, PathBuf, Output) {
+    static SAMPLE: OnceLock<(PathBuf, PathBuf, Output)> = OnceLock::new();
+    SAMPLE.get_or_init(|| {
+        let (_, sample_cache, _) = sample();
+        let dir = crate::binaries::scratch_dir().join("sample-during-vote");
+        let _ = fs::remove_dir_all(&dir);
+        let (content, output, cache) = (dir.join("content"), dir.join("output"), dir.join("cache"));
+        let root = crate::binaries::workspace_root();
+        copy_dir(&root.join("content"), &content);
+        fs::remove_dir_all(content.join("votes")).expect("the sample has votes/");
+        fs::remove_dir_all(content.join("scores")).expect("the sample has scores/");
+        copy_dir(sample_cache, &cache);
+        let run = build_into(&content, &root.join("themes/default"), &output, &cache);
+        assert_eq!(run.code, Some(0), "the sample builds without results: {}", run.stderr);
+        (output, cache, run)
+    })
+}
+
 /// `s` percent-encoded for a URL's query.
 pub fn url_encode(s: &str) -> String {
     s.bytes()

@@ -7,7 +7,7 @@ use hall_tests::binaries::workspace_root;
 use hall_tests::browser::Browser;
 use hall_tests::http::get;
 use hall_tests::preview::Preview;
-use hall_tests::site::{copy_dir, sample, url_encode};
+use hall_tests::site::{copy_dir, sample, sample_during_vote, url_encode};
 use hall_tests::static_server::StaticServer;
 use hall_tests::vote_service::VoteService;
 
@@ -40,7 +40,8 @@ async fn search_finds_a_case_by_a_chinese_word_of_its_title_applicant_or_summary
     browser.close().await;
 }
 
-/// A sample site behind a proxy that passes `/api/` to a real vote service inside the voting window.
+/// The sample site as it is during the vote, behind a proxy that passes `/api/` to a real vote service inside the
+/// voting window.
 struct Site {
     server: StaticServer,
     votes: VoteService,
@@ -51,7 +52,7 @@ const TOKEN: &str = "browser-test-admin-token";
 
 impl Site {
     fn start() -> Site {
-        let (output, _, _) = sample();
+        let (output, _, _) = sample_during_vote();
         let dir = tempfile::tempdir().expect("temp");
         let token = dir.path().join("token");
         std::fs::write(&token, TOKEN).expect("token");
@@ -171,22 +172,47 @@ async fn without_javascript_the_vote_form_still_records_a_vote() {
     browser.close().await;
 }
 
-const PAGE_KINDS: [(&str, &str); 6] = [
-    ("home", ""),
-    ("category", "categories/applications/"),
-    ("domain", "domains/industrial-internet/"),
-    ("case", "cases/cosmoplat-mass-customisation/"),
-    ("search", "search/?q=%E5%8C%BB%E4%BF%9D"),
-    ("not-found", "no/such/page/"),
+/// Which state of the sample hall a page is looked at in.
+#[derive(Clone, Copy, PartialEq)]
+enum Hall {
+    /// Without `votes/` and `scores/`: the vote button on case pages.
+    DuringVote,
+    /// With the sample's tally and marks: results pages, and the outcome on case pages.
+    WithResults,
+}
+
+const PAGE_KINDS: [(&str, Hall, &str); 13] = [
+    ("home", Hall::DuringVote, ""),
+    ("category", Hall::DuringVote, "categories/applications/"),
+    ("domain", Hall::DuringVote, "domains/industrial-internet/"),
+    ("case", Hall::DuringVote, "cases/cosmoplat-mass-customisation/"),
+    ("search", Hall::DuringVote, "search/?q=%E5%8C%BB%E4%BF%9D"),
+    ("not-found", Hall::DuringVote, "no/such/page/"),
+    ("home-with-results", Hall::WithResults, ""),
+    ("case-with-results", Hall::WithResults, "cases/cosmoplat-mass-customisation/"),
+    ("results", Hall::WithResults, "results/"),
+    ("results-category", Hall::WithResults, "results/applications/"),
+    ("results-method", Hall::WithResults, "results/method/"),
+    ("organisation-award", Hall::WithResults, "results/organisations/"),
+    ("collection", Hall::WithResults, "collection/"),
 ];
+
+/// A static server for each state of the hall.
+fn servers() -> (StaticServer, StaticServer) {
+    (StaticServer::start(&sample_during_vote().0), StaticServer::start(&sample().0))
+}
+
+fn url_of(servers: &(StaticServer, StaticServer), hall: Hall, path: &str) -> String {
+    let server = if hall == Hall::DuringVote { &servers.0 } else { &servers.1 };
+    format!("{}{path}", server.url)
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_phone_sized_window_never_scrolls_sideways() {
-    let (output, _, _) = sample();
-    let server = StaticServer::start(output);
+    let servers = servers();
     let browser = Browser::start(390, 844).await;
-    for (kind, path) in PAGE_KINDS {
-        browser.client.goto(&format!("{}{path}", server.url)).await.expect("page");
+    for (kind, hall, path) in PAGE_KINDS {
+        browser.client.goto(&url_of(&servers, hall, path)).await.expect("page");
         browser
             .wait_for("return document.readyState === 'complete'", "the page to load", Duration::from_secs(10))
             .await;
@@ -204,11 +230,10 @@ async fn axe_finds_no_serious_or_critical_violation_on_any_page_kind() {
     let axe = std::fs::read_to_string(&axe).unwrap_or_else(|_| {
         panic!("{} is missing: run `npm install` in tests/ (bash tests/run.sh does)", axe.display())
     });
-    let (output, _, _) = sample();
-    let server = StaticServer::start(output);
+    let servers = servers();
     let browser = Browser::start(1280, 900).await;
-    for (kind, path) in PAGE_KINDS {
-        browser.client.goto(&format!("{}{path}", server.url)).await.expect("page");
+    for (kind, hall, path) in PAGE_KINDS {
+        browser.client.goto(&url_of(&servers, hall, path)).await.expect("page");
         browser
             .wait_for("return document.readyState === 'complete'", "the page to load", Duration::from_secs(10))
             .await;

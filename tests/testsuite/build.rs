@@ -14,7 +14,7 @@ fn fixture_copy() -> tempfile::TempDir {
 #[test]
 fn the_sample_has_every_page_kind() {
     let (output, _, run) = sample();
-    assert!(run.stdout.starts_with("built 18 cases, 38 pages,"), "{}", run.stdout);
+    assert!(run.stdout.starts_with("built 18 cases, 50 pages,"), "{}", run.stdout);
     for page in [
         "index.html",
         "cases/medical-insurance-mobile-pay/index.html",
@@ -26,6 +26,14 @@ fn the_sample_has_every_page_kind() {
         "robots.txt",
         "api/cases.json",
         "search/index.html",
+        "results/index.html",
+        "results/applications/index.html",
+        "results/method/index.html",
+        "results/organisations/index.html",
+        "collection/index.html",
+        "api/results.json",
+        "api/results.csv",
+        "results/inputs/votes/tally.json",
     ] {
         assert!(output.join(page).is_file(), "{page} is built");
     }

@@ -33,7 +33,7 @@ fn the_sample_content_passes() {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     expect![[r#""#]].assert_eq(&out.stderr);
     expect![[r#"
-        checked 18 cases in content: no errors
+        checked 18 cases in content: no errors; the tally and the marks give the final results
     "#]]
     .assert_eq(&out.stdout);
 }

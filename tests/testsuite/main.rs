@@ -3,4 +3,5 @@
 mod browser;
 mod build;
 mod check;
+mod results;
 mod votes;

@@ -14,12 +14,22 @@ pub struct Args {
 }
 
 pub fn execute(args: &Args) -> ExitCode {
-    let (content, report) = generator::check(&args.content, Inspection::FullDecode);
+    let (content, results, report) = generator::check(&args.content, Inspection::FullDecode);
     print_report(&report);
     if report.has_errors() {
         return ExitCode::from(1);
     }
-    println!("checked {} cases in {}: no errors{}", content.forms.len(), args.content.display(), warnings(&report));
+    let stage = match results.map(|r| r.stage) {
+        None => "",
+        Some(generator::results::Stage::Shortlist) => "; the tally gives the shortlist",
+        Some(generator::results::Stage::Final) => "; the tally and the marks give the final results",
+    };
+    println!(
+        "checked {} cases in {}: no errors{}{stage}",
+        content.forms.len(),
+        args.content.display(),
+        warnings(&report)
+    );
     ExitCode::SUCCESS
 }
 

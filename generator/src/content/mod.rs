@@ -6,6 +6,7 @@
 pub mod case_folder;
 pub mod front_matter;
 pub mod key_lines;
+pub mod result_files;
 pub mod site_file;
 
 use std::path::{Path, PathBuf};
@@ -23,7 +24,8 @@ pub struct Content {
     pub forms: Vec<ApplicationForm>,
 }
 
-/// Reads `root/site.yaml` and every `root/cases/<id>/index.md`, reporting every problem on the way.
+/// Reads `root/site.yaml` and every `root/cases/<id>/index.md`, reporting every problem on the way. The results'
+/// inputs are read apart, by [`result_files::read`], once the cases are known to be sound.
 pub fn read(root: &Path, report: &mut Report) -> Content {
     let site = site_file::read(&root.join("site.yaml"), report);
     let forms = case_folder::read_all(&root.join("cases"), report);

@@ -150,6 +150,13 @@ pub struct Scoring {
     pub shortlist_per_category: usize,
     /// How many typical cases each category names.
     pub winners_per_category: usize,
+    /// How many recommenders receive the organisation award (优秀组织奖); ties at the cut all receive it.
+    #[serde(default = "default_organisation_awards")]
+    pub organisation_awards: usize,
+}
+
+fn default_organisation_awards() -> usize {
+    3
 }
 
 impl Default for Scoring {
@@ -160,6 +167,7 @@ impl Default for Scoring {
             trim_panel_from: 5,
             shortlist_per_category: 6,
             winners_per_category: 3,
+            organisation_awards: default_organisation_awards(),
         }
     }
 }
@@ -181,6 +189,24 @@ pub enum VoteNormalisation {
     ShareOfTop,
     /// V = 100 x (n - rank) / (n - 1) over the category's shortlisted cases.
     RankPoints,
+}
+
+impl VoteNormalisation {
+    /// The other normalisation, which the method page compares against.
+    pub fn other(self) -> Self {
+        match self {
+            VoteNormalisation::ShareOfTop => VoteNormalisation::RankPoints,
+            VoteNormalisation::RankPoints => VoteNormalisation::ShareOfTop,
+        }
+    }
+
+    /// The rule in words, for the method page and `generator explain`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            VoteNormalisation::ShareOfTop => "V = 100 × 票数 ÷ 本类别最高票数",
+            VoteNormalisation::RankPoints => "V = 100 × (n − 票数名次) ÷ (n − 1)，n 为本类别入围案例数",
+        }
+    }
 }
 
 /// The categories (类别) and domains (领域) cases are sorted into.

@@ -3,6 +3,7 @@
 //! (only the sanitised case description is).
 
 pub mod pages;
+pub mod results;
 pub mod theme;
 pub mod views;
 

@@ -7,6 +7,7 @@
 //! | a category / domain, paginated | `categories/<id>/index.html`, `categories/<id>/page/<n>/index.html` (same for `domains/`) |
 //! | search | `search/index.html` |
 //! | not found | `404.html` |
+//! | results and the collection, once the vote is counted | see [`super::results`] |
 //! | feeds for machines | `sitemap.xml`, `atom.xml`, `robots.txt` |
 
 use rayon::prelude::*;
@@ -67,10 +68,12 @@ pub struct SiteData<'a> {
     pub page_size: usize,
     /// URL of the folder of the search index.
     pub search_index: String,
+    /// Each case's outcome once the vote is counted, shown on its page in place of the vote button.
+    pub outcomes: std::collections::BTreeMap<String, super::results::Outcome>,
 }
 
-/// Lists every page of the site.
-pub fn all_pages(data: &SiteData<'_>) -> Vec<Page> {
+/// Lists every page of the site; `more` are pages made elsewhere (the results), listed in the sitemap too.
+pub fn all_pages(data: &SiteData<'_>, more: Vec<Page>) -> Vec<Page> {
     let site = data.site;
     let mut pages = Vec::new();
     let mut home = Context::new();
@@ -83,6 +86,7 @@ pub fn all_pages(data: &SiteData<'_>) -> Vec<Page> {
         let next = (i + 1..data.cases.len()).find(same_category).map(|j| neighbour(&data.cases[j]));
         let mut context = Context::new();
         context.insert("case", case);
+        context.insert("outcome", &data.outcomes.get(&case.card.id));
         context.insert("prev", &prev);
         context.insert("next", &next);
         let path = format!("cases/{}/", case.card.id);
@@ -109,6 +113,7 @@ pub fn all_pages(data: &SiteData<'_>) -> Vec<Page> {
         template: "404.html",
         context: context_for(site, "404.html", "页面不存在"),
     });
+    pages.extend(more);
     let mut sitemap = Context::new();
     sitemap.insert("paths", &sitemap_paths(&pages));
     pages.push(Page { path: "sitemap.xml".to_owned(), template: "sitemap.xml", context: sitemap });
@@ -152,7 +157,7 @@ fn neighbour(case: &CaseView) -> Neighbour {
 }
 
 /// A page at `path` (a folder, rendered to `path/index.html`).
-fn page(site: &SiteView, path: &str, template: &'static str, title: &str, mut context: Context) -> Page {
+pub(crate) fn page(site: &SiteView, path: &str, template: &'static str, title: &str, mut context: Context) -> Page {
     context.extend(context_for(site, path, title));
     Page { path: format!("{path}index.html"), template, context }
 }

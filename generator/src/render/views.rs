@@ -35,6 +35,10 @@ pub struct SiteView {
     pub categories: Vec<TermView>,
     pub domains: Vec<TermView>,
     pub case_count: usize,
+    /// The results overview, once the vote is counted.
+    pub results_url: Option<String>,
+    /// True once the panels have marked and the typical cases are known.
+    pub results_final: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -187,6 +191,8 @@ impl<'a> ViewBuilder<'a> {
             categories,
             domains,
             case_count: cases.len(),
+            results_url: None,
+            results_final: false,
         }
     }
 
@@ -294,7 +300,7 @@ fn caption(case: &PublicCase, caption: Option<&str>) -> String {
     }
 }
 
-fn percent(weight: f64) -> String {
+pub(crate) fn percent(weight: f64) -> String {
     let p = weight * 100.0;
     if (p - p.round()).abs() < 1e-9 { format!("{}", p.round() as i64) } else { format!("{p:.1}") }
 }

@@ -45,6 +45,19 @@ pub fn check(file: &SiteFile, forms: &[ApplicationForm], report: &mut Report) {
     {
         report.push(file.error("scoring.weights", "weights must lie in 0..1 and sum to 1 (e.g. 0.55, 0.15, 0.30)"));
     }
+    let scoring = &site.scoring;
+    if scoring.trim_panel_from < 3 {
+        report.push(file.error("scoring.trim_panel_from", "must be at least 3: dropping two marks must leave one"));
+    }
+    if scoring.winners_per_category == 0 || scoring.shortlist_per_category < scoring.winners_per_category {
+        report.push(file.error(
+            "scoring.shortlist_per_category",
+            format!(
+                "must be at least winners_per_category ({}), which must be at least 1",
+                scoring.winners_per_category
+            ),
+        ));
+    }
     for (key, terms) in
         [("taxonomy.categories", &site.taxonomy.categories), ("taxonomy.domains", &site.taxonomy.domains)]
     {

@@ -115,7 +115,17 @@
     });
   }
 
+  // The collection's print button: shown only when it can work.
+  function printButton() {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      var row = button.closest("[data-print-row]");
+      if (row) row.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   function start() {
+    printButton();
     voteStatus();
     votes();
     lightbox();
