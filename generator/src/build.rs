@@ -3,22 +3,29 @@
 //! Nothing is written to `output/` unless every step succeeded: the site is assembled in a staging folder
 //! ([`crate::output::Staging`]). The same input gives byte-identical output: pages, photos and the index depend only
 //! on the content, the theme and the settings, never on the clock or the order threads finish in.
+//!
+//! The preview keeps what a build knows ([`Memory`]) and [`rebuild`]s only what a change touches; the result is the
+//! same site, byte for byte, as a full build of the same content.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::content::Content;
 use crate::diagnostics::Report;
 use crate::images::{self, DerivedPhoto, PhotoSettings, Stats};
 use crate::model::case::PublicCase;
-use crate::output::Staging;
-use crate::render::pages::{self, SiteData};
+use crate::model::site::Site;
+use crate::output::{InPlace, Staging};
+use crate::render::pages::{self, PageKey, SiteData, TermKind};
+use crate::render::results::ResultsView;
 use crate::render::theme::Theme;
-use crate::render::views::{CaseView, PictureView, ViewBuilder};
+use crate::render::views::{CaseView, PictureView, SiteView, ViewBuilder};
 use crate::render::{self, RenderError};
-use crate::results::{CaseFacts, Stage, publish};
+use crate::results::{CaseFacts, Results, Stage, publish};
 use crate::rules::photos::Inspection;
 use crate::{manifest, search};
 
@@ -64,6 +71,32 @@ pub enum BuildError {
 
 /// Builds the site described by `options`. The report holds the content's warnings.
 pub fn build(options: &BuildOptions) -> Result<(BuildSummary, Report), BuildError> {
+    build_keeping(options).map(|(summary, report, _)| (summary, report))
+}
+
+/// What a build knows once it is done: the cases as read, their photos and views, the theme, and the pages it
+/// wrote. The preview keeps it to rebuild only what a change touches ([`rebuild`]).
+pub struct Memory {
+    content: Content,
+    site: Site,
+    theme: Theme,
+    /// In the hall's order (by id), the same index in all three.
+    cases: Vec<PublicCase>,
+    derived: Vec<Vec<DerivedPhoto>>,
+    views: Vec<CaseView>,
+    /// The folder of the search index in `output/`, e.g. `search/1a2b3c4d5e/`.
+    search_dir: String,
+    /// Whether the index lags behind the cases (after a rebuild, until [`refresh_search`]).
+    search_stale: bool,
+    /// Every page and data file written (not the assets, the photos or the search index), by path.
+    files: BTreeSet<String>,
+    /// How far the results had got, and what each case's page said of its outcome.
+    stage: Option<Stage>,
+    outcomes: std::collections::BTreeMap<String, render::results::Outcome>,
+}
+
+/// A full build that also returns what it knows, for [`rebuild`].
+pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Memory), BuildError> {
     let started = Instant::now();
     let mut steps = Steps::new();
     // Photos are decoded when they are derived, and those that fail are reported then.
@@ -71,87 +104,47 @@ pub fn build(options: &BuildOptions) -> Result<(BuildSummary, Report), BuildErro
     if report.has_errors() {
         return Err(BuildError::Content(report));
     }
-    let Some(site_file) = content.site else { return Err(BuildError::Content(report)) };
-    let mut site = site_file.site;
+    let Some(site_file) = &content.site else { return Err(BuildError::Content(report)) };
+    let mut site = site_file.site.clone();
     if let Some(endpoint) = &options.vote_endpoint {
         site.election.vote_endpoint.clone_from(endpoint);
     }
-    let cases: Vec<PublicCase> = content.forms.into_iter().filter_map(|f| f.into_public()).collect();
+    let cases: Vec<PublicCase> = content.forms.iter().filter_map(|f| f.clone().into_public()).collect();
     steps.done("read and check content");
     let theme = Theme::load(&options.theme)?;
     let staging = Staging::new(&options.output).map_err(|source| io_error(&options.output, source))?;
     let views = ViewBuilder::new(&site);
 
     let (derived, photo_stats) = match &options.photos {
-        Some(settings) => derive_photos(&cases, settings, &options.cache)?,
+        Some(settings) => derive_photos(&cases, settings, &options.cache, true)?,
         None => (vec![Vec::new(); cases.len()], Stats::default()),
     };
     steps.done("derive photos");
-    let case_views: Vec<CaseView> = cases
-        .par_iter()
-        .zip(&derived)
-        .map(|(case, photos)| {
-            let pictures: Vec<PictureView> =
-                photos.iter().enumerate().map(|(i, d)| views.picture(case, i, d)).collect();
-            views.case(case, pictures)
-        })
-        .collect();
+    let case_views: Vec<CaseView> =
+        cases.par_iter().zip(&derived).map(|(case, photos)| case_view(&views, case, photos)).collect();
     steps.done("views and Markdown");
 
-    let mut tera = theme.tera;
-    let mut site_view = views.site(&cases, theme.asset_paths.clone());
-    let results_view = results.as_ref().map(|r| {
-        site_view.results_url = Some(format!("{}results/", views.root));
-        site_view.results_final = r.stage == Stage::Final;
-        render::results::view(&site_view, r, &case_views)
-    });
-    tera.global_context().insert("site", &site_view);
-    if let Some(view) = &results_view {
-        tera.global_context().insert("results", view);
-    }
-    let featured = featured_cards(&site.featured, &case_views);
     let pairs: Vec<(&PublicCase, &CaseView)> = cases.iter().zip(&case_views).collect();
     let index = search::build_index(&pairs);
     steps.done("search index");
-    let data = SiteData {
-        site: &site_view,
-        cases: &case_views,
-        featured,
-        page_size: site.listing_page_size,
-        search_index: format!("{}{}", views.root, index.dir),
-        outcomes: results_view.as_ref().map(render::results::outcomes).unwrap_or_default(),
-    };
-    let results_pages =
-        results_view.as_ref().map(|v| render::results::pages(&site_view, v, &case_views)).unwrap_or_default();
-    let page_list = pages::all_pages(&data, results_pages);
+    let mut tera = theme.tera.clone();
+    let rendering = Rendering::new(&site, &cases, &case_views, &theme, results.as_ref(), &index.dir, &mut tera);
+    let page_list = rendering.all_pages();
+    let outcomes = rendering.data().outcomes;
     let rendered = pages::render_all(&tera, &page_list)?;
     steps.done("render pages");
 
+    let data_files = rendering.data_files(&cases);
+    let written: BTreeSet<String> = rendered.iter().chain(&data_files).map(|(path, _)| path.clone()).collect();
     let mut files: Vec<(String, Vec<u8>)> = rendered;
-    files.extend(theme.assets);
+    files.extend(data_files);
+    files.extend(theme.assets.iter().cloned());
     files.extend(index.files);
-    files.push(("api/cases.json".to_owned(), manifest::to_json(&site, &cases, &views.root)));
-    if let Some(results) = &results {
-        let facts = case_facts(&cases);
-        files.push(("api/results.json".to_owned(), publish::to_json(&site, results, &facts)));
-        files.push(("api/results.csv".to_owned(), publish::to_csv(results, &facts)));
-        for input in &results.inputs {
-            files.push((render::results::input_path(&input.name), input.text.clone().into_bytes()));
-        }
-    }
     let write = |(path, bytes): &(String, Vec<u8>)| {
         staging.write(path, bytes).map_err(|e| io_error(&staging.path().join(path), e))
     };
     files.par_iter().try_for_each(write)?;
-    let links: Vec<(String, PathBuf)> = cases
-        .iter()
-        .zip(&derived)
-        .flat_map(|(case, photos)| {
-            photos.iter().enumerate().flat_map(move |(i, d)| {
-                d.renditions.iter().map(move |r| (ViewBuilder::photo_path(case, i, d, r), d.file(r)))
-            })
-        })
-        .collect();
+    let links = photo_links(&cases, &derived);
     links.par_iter().try_for_each(|(path, from)| staging.link(path, from).map_err(|e| io_error(from, e)))?;
     steps.done("write files");
 
@@ -166,7 +159,322 @@ pub fn build(options: &BuildOptions) -> Result<(BuildSummary, Report), BuildErro
     };
     staging.commit().map_err(|e| io_error(&options.output, e))?;
     steps.done("swap into place");
-    Ok((BuildSummary { elapsed: started.elapsed(), steps: steps.0, ..summary }, report))
+    let memory = Memory {
+        content,
+        site,
+        theme,
+        cases,
+        derived,
+        views: case_views,
+        search_dir: index.dir,
+        search_stale: false,
+        files: written,
+        stage: results.as_ref().map(|r| r.stage),
+        outcomes,
+    };
+    Ok((BuildSummary { elapsed: started.elapsed(), steps: steps.0, ..summary }, report, memory))
+}
+
+/// Rebuilds after the files `changed` changed, touching only what they touch: when every change is inside case
+/// folders (or the results' inputs), the changed cases are read again, every rule runs again on the cases in memory
+/// (the photo rule on the changed cases only), only their photos are derived and their views made, and only the pages
+/// that show them are rendered: their own, their neighbours', their categories' and domains' listings, the home page,
+/// the feeds and the results. Files are written in place, only when their bytes changed. The search index is left
+/// as it was (see [`refresh_search`]). Any other change (`site.yaml`, the theme) is a full build.
+///
+/// On an error nothing is written, and the next call must be given these changes again.
+pub fn rebuild(
+    options: &BuildOptions,
+    memory: &mut Memory,
+    changed: &BTreeSet<PathBuf>,
+) -> Result<(BuildSummary, Report), BuildError> {
+    let touched = match touched_cases(&options.content, changed) {
+        Ok(touched) => touched,
+        Err(elsewhere) => {
+            eprintln!("{} changed: rebuilding everything", elsewhere.display());
+            let (summary, report, fresh) = build_keeping(options)?;
+            *memory = fresh;
+            return Ok((summary, report));
+        }
+    };
+    let started = Instant::now();
+    let cases_dir = options.content.join("cases");
+    let mut report = Report::default();
+    for id in &touched {
+        memory.content.forms.retain(|f| f.id.as_str() != id);
+        let folder = cases_dir.join(id);
+        if folder.is_dir() {
+            let (form, problems) = crate::content::case_folder::read_one(&folder);
+            report.extend(problems);
+            if let Some(form) = form {
+                let at = memory.content.forms.partition_point(|f| f.id.as_str() < id.as_str());
+                memory.content.forms.insert(at, form);
+            }
+        }
+    }
+    crate::rules::check_all_but_photos(&memory.content, &mut report);
+    let changed_forms: Vec<_> =
+        memory.content.forms.iter().filter(|f| touched.contains(f.id.as_str())).cloned().collect();
+    crate::rules::photos::check(&changed_forms, &memory.site.rules, Inspection::FileOnly, &mut report);
+    let results = if report.has_errors() {
+        None
+    } else {
+        let files = crate::content::result_files::read(&options.content, &mut report);
+        crate::results::evaluate(&memory.site, &crate::case_facts(&memory.content.forms), &files, &mut report)
+    };
+    if report.has_errors() {
+        return Err(BuildError::Content(report));
+    }
+    if results.as_ref().map(|r| r.stage) != memory.stage {
+        // The results appear, go or change stage: every page's navigation changes.
+        let (summary, report, fresh) = build_keeping(options)?;
+        *memory = fresh;
+        return Ok((summary, report));
+    }
+    let fresh: Vec<PublicCase> = changed_forms.into_iter().filter_map(|f| f.into_public()).collect();
+    let (fresh_derived, photo_stats) = match &options.photos {
+        Some(settings) => derive_photos(&fresh, settings, &options.cache, false)?,
+        None => (vec![Vec::new(); fresh.len()], Stats::default()),
+    };
+
+    // What the pages showed before: the changed cases' terms and neighbours.
+    let before: Vec<Placement> = touched.iter().filter_map(|id| Placement::of(&memory.views, id)).collect();
+    let old_links: BTreeSet<(String, PathBuf)> = touched_links(&memory.cases, &memory.derived, &touched);
+    // Swap the changed cases into the lists kept in memory.
+    let views = ViewBuilder::new(&memory.site);
+    for id in &touched {
+        if let Ok(at) = memory.cases.binary_search_by(|c| c.id.as_str().cmp(id)) {
+            memory.cases.remove(at);
+            memory.derived.remove(at);
+            memory.views.remove(at);
+        }
+    }
+    for (case, derived) in fresh.into_iter().zip(fresh_derived) {
+        let at = memory.cases.partition_point(|c| c.id.as_str() < case.id.as_str());
+        memory.views.insert(at, case_view(&views, &case, &derived));
+        memory.cases.insert(at, case);
+        memory.derived.insert(at, derived);
+    }
+    let after: Vec<Placement> = touched.iter().filter_map(|id| Placement::of(&memory.views, id)).collect();
+
+    let mut tera = memory.theme.tera.clone();
+    let rendering = Rendering::new(
+        &memory.site,
+        &memory.cases,
+        &memory.views,
+        &memory.theme,
+        results.as_ref(),
+        &memory.search_dir,
+        &mut tera,
+    );
+    let data = &rendering.data();
+    let all = pages::plan(data);
+    let mut keys: BTreeSet<PageKey> = [PageKey::Home, PageKey::Sitemap, PageKey::Atom].into_iter().collect();
+    for place in before.iter().chain(&after) {
+        let ids = [Some(&place.id), place.prev.as_ref(), place.next.as_ref()];
+        keys.extend(ids.into_iter().flatten().filter_map(|id| Placement::index(&memory.views, id)).map(PageKey::Case));
+        keys.extend(pages::listing_keys(data, TermKind::Category, &place.category));
+        keys.extend(pages::listing_keys(data, TermKind::Domain, &place.domain));
+    }
+    // A change of votes' shortlist or ranks shows on other cases' pages too.
+    for (id, outcome) in &data.outcomes {
+        if memory.outcomes.get(id) != Some(outcome) {
+            keys.extend(Placement::index(&memory.views, id).map(PageKey::Case));
+        }
+    }
+    let results_pages = rendering.results_pages();
+    let more_paths: Vec<String> = results_pages.iter().map(|p| p.path.clone()).collect();
+    let mut page_list: Vec<pages::Page> =
+        keys.iter().map(|key| pages::page_of(data, *key, &all, &more_paths)).collect();
+    page_list.extend(results_pages);
+    let rendered = pages::render_all(&tera, &page_list)?;
+    let data_files = rendering.data_files(&memory.cases);
+
+    let mut out = InPlace::new(&options.output);
+    let now: BTreeSet<String> = all
+        .iter()
+        .map(|key| pages::path_of(data, *key))
+        .chain(more_paths)
+        .chain(data_files.iter().map(|(path, _)| path.clone()))
+        .collect();
+    for (path, bytes) in rendered.iter().chain(&data_files) {
+        out.write(path, bytes).map_err(|e| io_error(&options.output.join(path), e))?;
+    }
+    let new_links = touched_links(&memory.cases, &memory.derived, &touched);
+    for (path, from) in &new_links {
+        out.link(path, from).map_err(|e| io_error(from, e))?;
+    }
+    for (path, _) in old_links.difference(&new_links) {
+        out.remove(path).map_err(|e| io_error(&options.output.join(path), e))?;
+    }
+    for path in memory.files.difference(&now) {
+        out.remove(path).map_err(|e| io_error(&options.output.join(path), e))?;
+    }
+    for id in touched.iter().filter(|id| Placement::index(&memory.views, id).is_none()) {
+        out.remove(&format!("cases/{id}")).map_err(|e| io_error(&options.output.join("cases").join(id), e))?;
+    }
+    memory.files = now;
+    memory.search_stale = true;
+    memory.outcomes = data.outcomes.clone();
+    let summary = BuildSummary {
+        cases: memory.cases.len(),
+        pages: page_list.len(),
+        files: out.changed,
+        photos: photo_stats,
+        warnings: report.warning_count(),
+        elapsed: started.elapsed(),
+        steps: Vec::new(),
+    };
+    Ok((summary, report))
+}
+
+/// Brings the search index up to date after [`rebuild`]: a new index folder and a search page that names it; the
+/// old folder goes. Returns whether anything was done.
+pub fn refresh_search(options: &BuildOptions, memory: &mut Memory) -> Result<bool, BuildError> {
+    if !memory.search_stale {
+        return Ok(false);
+    }
+    let pairs: Vec<(&PublicCase, &CaseView)> = memory.cases.iter().zip(&memory.views).collect();
+    let index = search::build_index(&pairs);
+    let mut out = InPlace::new(&options.output);
+    if index.dir != memory.search_dir {
+        index.files.par_iter().try_for_each(|(path, bytes)| {
+            InPlace::new(&options.output).write(path, bytes).map_err(|e| io_error(&options.output.join(path), e))
+        })?;
+        let mut tera = memory.theme.tera.clone();
+        let rendering =
+            Rendering::new(&memory.site, &memory.cases, &memory.views, &memory.theme, None, &index.dir, &mut tera);
+        let page = pages::page_of(&rendering.data(), PageKey::Search, &[], &[]);
+        for (path, bytes) in pages::render_all(&tera, &[page])? {
+            out.write(&path, &bytes).map_err(|e| io_error(&options.output.join(&path), e))?;
+        }
+        out.remove(&memory.search_dir).map_err(|e| io_error(&options.output.join(&memory.search_dir), e))?;
+        memory.search_dir = index.dir;
+    }
+    memory.search_stale = false;
+    Ok(true)
+}
+
+/// The ids of the case folders that `changed` lies in, or the first change that lies elsewhere (then only a full
+/// build will do: `site.yaml`, the theme, and the results' inputs, which may change every case's page).
+fn touched_cases(content: &Path, changed: &BTreeSet<PathBuf>) -> Result<BTreeSet<String>, PathBuf> {
+    // The watcher reports absolute paths.
+    let cases = std::path::absolute(content).unwrap_or_else(|_| content.to_path_buf()).join("cases");
+    let mut ids = BTreeSet::new();
+    for path in changed {
+        let elsewhere = || path.clone();
+        let relative = path.strip_prefix(&cases).map_err(|_| elsewhere())?;
+        let id = relative.components().next().and_then(|c| c.as_os_str().to_str()).ok_or_else(elsewhere)?;
+        if relative.components().count() == 1 && path.is_file() {
+            // A file directly in cases/: not a case; the full build warns about it.
+            return Err(elsewhere());
+        }
+        if !id.starts_with('.') {
+            ids.insert(id.to_owned());
+        }
+    }
+    Ok(ids)
+}
+
+/// Where a case sat among the others: what its pages and its neighbours' pages show of it.
+struct Placement {
+    id: String,
+    category: String,
+    domain: String,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+impl Placement {
+    fn index(views: &[CaseView], id: &str) -> Option<usize> {
+        views.binary_search_by(|v| v.card.id.as_str().cmp(id)).ok()
+    }
+
+    fn of(views: &[CaseView], id: &str) -> Option<Placement> {
+        let i = Self::index(views, id)?;
+        let card = &views[i].card;
+        let same = |j: &usize| views[*j].card.category.id == card.category.id;
+        Some(Placement {
+            id: id.to_owned(),
+            category: card.category.id.clone(),
+            domain: card.domain.id.clone(),
+            prev: (0..i).rev().find(same).map(|j| views[j].card.id.clone()),
+            next: (i + 1..views.len()).find(same).map(|j| views[j].card.id.clone()),
+        })
+    }
+}
+
+/// Everything the pages of one build are made from; making it sets the theme's globals (`site`, `results`).
+struct Rendering<'a> {
+    site: &'a Site,
+    site_view: SiteView,
+    results: Option<&'a Results>,
+    results_view: Option<ResultsView>,
+    case_views: &'a [CaseView],
+    search_index: String,
+}
+
+impl<'a> Rendering<'a> {
+    fn new(
+        site: &'a Site,
+        cases: &[PublicCase],
+        case_views: &'a [CaseView],
+        theme: &Theme,
+        results: Option<&'a Results>,
+        search_dir: &str,
+        tera: &mut tera::Tera,
+    ) -> Self {
+        let views = ViewBuilder::new(site);
+        let mut site_view = views.site(cases, theme.asset_paths.clone());
+        let results_view = results.map(|r| {
+            site_view.results_url = Some(format!("{}results/", views.root));
+            site_view.results_final = r.stage == Stage::Final;
+            render::results::view(&site_view, r, case_views)
+        });
+        tera.global_context().insert("site", &site_view);
+        if let Some(view) = &results_view {
+            tera.global_context().insert("results", view);
+        }
+        let search_index = format!("{}{search_dir}", views.root);
+        Rendering { site, site_view, results, results_view, case_views, search_index }
+    }
+
+    fn data(&self) -> SiteData<'_> {
+        SiteData {
+            site: &self.site_view,
+            cases: self.case_views,
+            featured: featured_cards(&self.site.featured, self.case_views),
+            page_size: self.site.listing_page_size,
+            search_index: self.search_index.clone(),
+            outcomes: self.results_view.as_ref().map(render::results::outcomes).unwrap_or_default(),
+        }
+    }
+
+    /// The results pages and the collection, once the vote is counted.
+    fn results_pages(&self) -> Vec<pages::Page> {
+        self.results_view
+            .as_ref()
+            .map(|v| render::results::pages(&self.site_view, v, self.case_views))
+            .unwrap_or_default()
+    }
+
+    fn all_pages(&self) -> Vec<pages::Page> {
+        pages::all_pages(&self.data(), self.results_pages())
+    }
+
+    /// The data files: the manifest and, once the vote is counted, the results and their inputs.
+    fn data_files(&self, cases: &[PublicCase]) -> Vec<(String, Vec<u8>)> {
+        let mut files = vec![("api/cases.json".to_owned(), manifest::to_json(self.site, cases, &self.site_view.root))];
+        if let Some(results) = self.results {
+            let facts = case_facts(cases);
+            files.push(("api/results.json".to_owned(), publish::to_json(self.site, results, &facts)));
+            files.push(("api/results.csv".to_owned(), publish::to_csv(results, &facts)));
+            for input in &results.inputs {
+                files.push((render::results::input_path(&input.name), input.text.clone().into_bytes()));
+            }
+        }
+        files
+    }
 }
 
 /// The duration of each step of a build, for `--timings`.
@@ -183,14 +491,16 @@ impl Steps {
     }
 }
 
-/// Derives every case's photos, with a progress bar on a terminal; returns them grouped by case.
+/// Derives every case's photos, with a progress bar on a terminal when `progress`; returns them grouped by case.
 fn derive_photos(
     cases: &[PublicCase],
     settings: &PhotoSettings,
     cache: &Path,
+    progress: bool,
 ) -> Result<(Vec<Vec<DerivedPhoto>>, Stats), BuildError> {
     let sources: Vec<PathBuf> = cases.iter().flat_map(|c| c.photos.iter().map(|p| c.folder.join(&p.file))).collect();
-    let bar = ProgressBar::new(sources.len() as u64).with_style(
+    let bar = if progress { ProgressBar::new(sources.len() as u64) } else { ProgressBar::hidden() };
+    let bar = bar.with_style(
         ProgressStyle::with_template("photos {bar:30} {pos}/{len} {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
@@ -203,6 +513,40 @@ fn derive_photos(
     }
     grouped.reverse();
     Ok((grouped, stats))
+}
+
+/// The view of one case with its derived photos.
+fn case_view(views: &ViewBuilder<'_>, case: &PublicCase, photos: &[DerivedPhoto]) -> CaseView {
+    let pictures: Vec<PictureView> = photos.iter().enumerate().map(|(i, d)| views.picture(case, i, d)).collect();
+    views.case(case, pictures)
+}
+
+/// Where each derived photo is published, and the cached file it is.
+fn photo_links(cases: &[PublicCase], derived: &[Vec<DerivedPhoto>]) -> Vec<(String, PathBuf)> {
+    cases
+        .iter()
+        .zip(derived)
+        .flat_map(|(case, photos)| {
+            photos.iter().enumerate().flat_map(move |(i, d)| {
+                d.renditions.iter().map(move |r| (ViewBuilder::photo_path(case, i, d, r), d.file(r)))
+            })
+        })
+        .collect()
+}
+
+/// The published photos of the cases named in `ids`.
+fn touched_links(
+    cases: &[PublicCase],
+    derived: &[Vec<DerivedPhoto>],
+    ids: &BTreeSet<String>,
+) -> BTreeSet<(String, PathBuf)> {
+    let (cases, derived): (Vec<PublicCase>, Vec<Vec<DerivedPhoto>>) = cases
+        .iter()
+        .zip(derived)
+        .filter(|(c, _)| ids.contains(c.id.as_str()))
+        .map(|(c, d)| (c.clone(), d.clone()))
+        .unzip();
+    photo_links(&cases, &derived).into_iter().collect()
 }
 
 /// The cards of the featured cases, in the order of `site.yaml`; the first few cases if none are named.
@@ -228,4 +572,24 @@ fn case_facts(cases: &[PublicCase]) -> Vec<CaseFacts> {
 
 fn io_error(path: &Path, source: std::io::Error) -> BuildError {
     BuildError::Io { path: path.to_path_buf(), source }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_changes_inside_case_folders_are_rebuilt_alone() {
+        let dir = tempfile::tempdir().expect("temp");
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(content.join("cases/a")).expect("mkdir");
+        std::fs::write(content.join("cases/stray.txt"), "x").expect("write");
+        let changed = |paths: &[&str]| -> BTreeSet<PathBuf> { paths.iter().map(|p| content.join(p)).collect() };
+        let ids =
+            touched_cases(&content, &changed(&["cases/a/index.md", "cases/b/photo-1.jpg", "cases/.swp/x", "cases/a"]));
+        assert_eq!(ids, Ok(["a".to_owned(), "b".to_owned()].into()));
+        for elsewhere in ["site.yaml", "votes/tally.json", "scores/media.yaml", "cases/stray.txt"] {
+            assert_eq!(touched_cases(&content, &changed(&[elsewhere])), Err(content.join(elsewhere)));
+        }
+    }
 }

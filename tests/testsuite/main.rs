@@ -3,5 +3,6 @@
 mod browser;
 mod build;
 mod check;
+mod preview;
 mod results;
 mod votes;

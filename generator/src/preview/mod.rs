@@ -20,7 +20,10 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 
-use crate::build::{BuildOptions, build};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use crate::build::{BuildError, BuildOptions, BuildSummary, Memory, build_keeping, rebuild, refresh_search};
 use crate::diagnostics::Report;
 use live_reload::Hub;
 
@@ -54,19 +57,69 @@ pub struct Preview {
     pub problem: Mutex<Option<String>>,
     pub votes: RwLock<Option<Arc<vote_service::http::App>>>,
     pub vote_backend: votes::Backend,
+    /// What the last good build knows, to rebuild only what a change touches; `None` until a build succeeds.
+    pub memory: Mutex<Option<Memory>>,
 }
 
 impl Preview {
-    /// Builds the site and records the outcome: clears or sets the problem, refreshes the vote API's cases.
-    /// Returns whether the build succeeded.
-    pub fn rebuild(&self) -> bool {
+    /// Builds the whole site and records the outcome. Returns whether the build succeeded.
+    pub fn build(&self) -> bool {
         let started = std::time::Instant::now();
-        match build(&self.options.build) {
+        let outcome = build_keeping(&self.options.build).map(|(summary, report, memory)| {
+            *self.memory.lock().expect("memory lock") = Some(memory);
+            (summary, report)
+        });
+        self.record(outcome, started, None)
+    }
+
+    /// Rebuilds after the files `changed` changed: only what they touch when a good build is in memory, else
+    /// everything. Returns whether the rebuild succeeded; when it did not, the same changes must be given again.
+    pub fn rebuild(&self, changed: &BTreeSet<PathBuf>) -> bool {
+        let started = std::time::Instant::now();
+        let mut memory = self.memory.lock().expect("memory lock");
+        let outcome = match memory.as_mut() {
+            Some(memory) => rebuild(&self.options.build, memory, changed),
+            None => build_keeping(&self.options.build).map(|(summary, report, fresh)| {
+                *memory = Some(fresh);
+                (summary, report)
+            }),
+        };
+        drop(memory);
+        self.record(outcome, started, Some(changed.len()))
+    }
+
+    /// Brings the search index up to date after a rebuild (it lags by design, so that the page reloads sooner).
+    pub fn refresh_search(&self) {
+        let started = std::time::Instant::now();
+        let mut memory = self.memory.lock().expect("memory lock");
+        let Some(memory) = memory.as_mut() else { return };
+        match refresh_search(&self.options.build, memory) {
+            Ok(true) => println!("search index updated in {} ms", started.elapsed().as_millis()),
+            Ok(false) => {}
+            Err(e) => eprintln!("the search index could not be updated: {e}"),
+        }
+    }
+
+    /// Prints the outcome of a build, clears or sets the problem shown over the pages, and refreshes the vote API's
+    /// cases.
+    fn record(
+        &self,
+        outcome: Result<(BuildSummary, Report), BuildError>,
+        started: std::time::Instant,
+        changes: Option<usize>,
+    ) -> bool {
+        match outcome {
             Ok((summary, report)) => {
                 print_report(&report);
+                let what = match changes {
+                    Some(_) => format!(
+                        "{} cases, {} pages rendered, {} files changed",
+                        summary.cases, summary.pages, summary.files
+                    ),
+                    None => format!("{} cases", summary.cases),
+                };
                 println!(
-                    "rebuilt {} cases in {} ms; photos: {} decoded, {} from cache",
-                    summary.cases,
+                    "rebuilt {what} in {} ms; photos: {} decoded, {} from cache",
                     started.elapsed().as_millis(),
                     summary.photos.decoded,
                     summary.photos.from_cache
@@ -78,7 +131,7 @@ impl Preview {
             }
             Err(e) => {
                 let text = match &e {
-                    crate::build::BuildError::Content(report) => {
+                    BuildError::Content(report) => {
                         report.sorted().iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
                     }
                     other => other.to_string(),
@@ -106,8 +159,9 @@ pub fn run(options: PreviewOptions, on_listening: impl FnOnce(SocketAddr)) -> Re
         problem: Mutex::new(None),
         votes: RwLock::new(None),
         vote_backend: backend,
+        memory: Mutex::new(None),
     });
-    preview.rebuild();
+    preview.build();
     let _watcher = watch::start(Arc::clone(&preview))?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {

@@ -72,84 +72,190 @@ pub struct SiteData<'a> {
     pub outcomes: std::collections::BTreeMap<String, super::results::Outcome>,
 }
 
-/// Lists every page of the site; `more` are pages made elsewhere (the results), listed in the sitemap too.
-pub fn all_pages(data: &SiteData<'_>, more: Vec<Page>) -> Vec<Page> {
-    let site = data.site;
-    let mut pages = Vec::new();
-    let mut home = Context::new();
-    home.insert("featured", &data.featured);
-    pages.push(page(site, "", "index.html", &site.title, home));
+/// Categories or domains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TermKind {
+    Category,
+    Domain,
+}
 
-    for (i, case) in data.cases.iter().enumerate() {
-        let same_category = |j: &usize| data.cases[*j].card.category.id == case.card.category.id;
-        let prev = (0..i).rev().find(same_category).map(|j| neighbour(&data.cases[j]));
-        let next = (i + 1..data.cases.len()).find(same_category).map(|j| neighbour(&data.cases[j]));
-        let mut context = Context::new();
-        context.insert("case", case);
-        context.insert("outcome", &data.outcomes.get(&case.card.id));
-        context.insert("prev", &prev);
-        context.insert("next", &next);
-        let path = format!("cases/{}/", case.card.id);
-        pages.push(page(site, &path, "case.html", &case.card.title, context));
-    }
-
-    for (kind, kind_name, terms) in [("categories", "类别", &site.categories), ("domains", "领域", &site.domains)] {
-        for term in terms {
-            let cases: Vec<&CaseCard> = data
-                .cases
-                .iter()
-                .map(|c| &c.card)
-                .filter(|c| if kind == "categories" { c.category.id == term.id } else { c.domain.id == term.id })
-                .collect();
-            pages.extend(listing_pages(data, kind, kind_name, term, &cases));
+impl TermKind {
+    /// The folder of its pages, e.g. `categories`.
+    pub fn folder(self) -> &'static str {
+        match self {
+            TermKind::Category => "categories",
+            TermKind::Domain => "domains",
         }
     }
 
-    let mut search = Context::new();
-    search.insert("search_index", &data.search_index);
-    pages.push(page(site, "search/", "search.html", "搜索案例", search));
-    pages.push(Page {
-        path: "404.html".to_owned(),
-        template: "404.html",
-        context: context_for(site, "404.html", "页面不存在"),
-    });
+    fn name(self) -> &'static str {
+        match self {
+            TermKind::Category => "类别",
+            TermKind::Domain => "领域",
+        }
+    }
+
+    fn of(self, card: &CaseCard) -> &str {
+        match self {
+            TermKind::Category => &card.category.id,
+            TermKind::Domain => &card.domain.id,
+        }
+    }
+}
+
+/// One page of the hall, named without its content: what [`page_of`] makes a page from. A rebuild names only the
+/// pages a change touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageKey {
+    Home,
+    /// The case at this index of [`SiteData::cases`].
+    Case(usize),
+    /// Page `number` (from 1) of the listing of the term at this index of the site's categories or domains.
+    Listing {
+        kind: TermKind,
+        term: usize,
+        number: usize,
+    },
+    Search,
+    NotFound,
+    Sitemap,
+    Atom,
+    Robots,
+}
+
+/// Every page of the site, in order.
+pub fn plan(data: &SiteData<'_>) -> Vec<PageKey> {
+    let mut keys = vec![PageKey::Home];
+    keys.extend((0..data.cases.len()).map(PageKey::Case));
+    for kind in [TermKind::Category, TermKind::Domain] {
+        for (term, view) in terms(data, kind).iter().enumerate() {
+            let pages = members(data, kind, &view.id).len().div_ceil(data.page_size.max(1)).max(1);
+            keys.extend((1..=pages).map(|number| PageKey::Listing { kind, term, number }));
+        }
+    }
+    keys.extend([PageKey::Search, PageKey::NotFound, PageKey::Sitemap, PageKey::Atom, PageKey::Robots]);
+    keys
+}
+
+/// Every listing page of `kind`'s term `term_id`.
+pub fn listing_keys(data: &SiteData<'_>, kind: TermKind, term_id: &str) -> Vec<PageKey> {
+    let Some(term) = terms(data, kind).iter().position(|t| t.id == term_id) else { return Vec::new() };
+    let pages = members(data, kind, term_id).len().div_ceil(data.page_size.max(1)).max(1);
+    (1..=pages).map(|number| PageKey::Listing { kind, term, number }).collect()
+}
+
+/// Where `key` is written, below the site root.
+pub fn path_of(data: &SiteData<'_>, key: PageKey) -> String {
+    match key {
+        PageKey::Home => "index.html".to_owned(),
+        PageKey::Case(i) => format!("cases/{}/index.html", data.cases[i].card.id),
+        PageKey::Listing { kind, term, number } => format!("{}index.html", listing_path(data, kind, term, number)),
+        PageKey::Search => "search/index.html".to_owned(),
+        PageKey::NotFound => "404.html".to_owned(),
+        PageKey::Sitemap => "sitemap.xml".to_owned(),
+        PageKey::Atom => "atom.xml".to_owned(),
+        PageKey::Robots => "robots.txt".to_owned(),
+    }
+}
+
+/// Lists every page of the site; `more` are pages made elsewhere (the results), listed in the sitemap too.
+pub fn all_pages(data: &SiteData<'_>, more: Vec<Page>) -> Vec<Page> {
+    let keys = plan(data);
+    let more_paths: Vec<String> = more.iter().map(|p| p.path.clone()).collect();
+    let mut pages: Vec<Page> = keys.iter().map(|key| page_of(data, *key, &keys, &more_paths)).collect();
     pages.extend(more);
-    let mut sitemap = Context::new();
-    sitemap.insert("paths", &sitemap_paths(&pages));
-    pages.push(Page { path: "sitemap.xml".to_owned(), template: "sitemap.xml", context: sitemap });
-    let mut feed = Context::new();
-    feed.insert("cases", &data.cases.iter().map(|c| &c.card).collect::<Vec<_>>());
-    pages.push(Page { path: "atom.xml".to_owned(), template: "atom.xml", context: feed });
-    pages.push(Page { path: "robots.txt".to_owned(), template: "robots.txt", context: Context::new() });
     pages
 }
 
-fn listing_pages(data: &SiteData<'_>, kind: &str, kind_name: &str, term: &TermView, cases: &[&CaseCard]) -> Vec<Page> {
+/// Makes the page `key`; `all` and `more_paths` name every page of the site, for the sitemap.
+pub fn page_of(data: &SiteData<'_>, key: PageKey, all: &[PageKey], more_paths: &[String]) -> Page {
+    let site = data.site;
+    match key {
+        PageKey::Home => {
+            let mut home = Context::new();
+            home.insert("featured", &data.featured);
+            page(site, "", "index.html", &site.title, home)
+        }
+        PageKey::Case(i) => {
+            let case = &data.cases[i];
+            let same_category = |j: &usize| data.cases[*j].card.category.id == case.card.category.id;
+            let prev = (0..i).rev().find(same_category).map(|j| neighbour(&data.cases[j]));
+            let next = (i + 1..data.cases.len()).find(same_category).map(|j| neighbour(&data.cases[j]));
+            let mut context = Context::new();
+            context.insert("case", case);
+            context.insert("outcome", &data.outcomes.get(&case.card.id));
+            context.insert("prev", &prev);
+            context.insert("next", &next);
+            let path = format!("cases/{}/", case.card.id);
+            page(site, &path, "case.html", &case.card.title, context)
+        }
+        PageKey::Listing { kind, term, number } => listing_page(data, kind, term, number),
+        PageKey::Search => {
+            let mut search = Context::new();
+            search.insert("search_index", &data.search_index);
+            page(site, "search/", "search.html", "搜索案例", search)
+        }
+        PageKey::NotFound => Page {
+            path: "404.html".to_owned(),
+            template: "404.html",
+            context: context_for(site, "404.html", "页面不存在"),
+        },
+        PageKey::Sitemap => {
+            let mut paths: Vec<String> = all.iter().map(|k| path_of(data, *k)).collect();
+            paths.extend(more_paths.iter().cloned());
+            let mut sitemap = Context::new();
+            sitemap.insert("paths", &sitemap_paths(&paths));
+            Page { path: "sitemap.xml".to_owned(), template: "sitemap.xml", context: sitemap }
+        }
+        PageKey::Atom => {
+            let mut feed = Context::new();
+            feed.insert("cases", &data.cases.iter().map(|c| &c.card).collect::<Vec<_>>());
+            Page { path: "atom.xml".to_owned(), template: "atom.xml", context: feed }
+        }
+        PageKey::Robots => Page { path: "robots.txt".to_owned(), template: "robots.txt", context: Context::new() },
+    }
+}
+
+fn terms<'a>(data: &SiteData<'a>, kind: TermKind) -> &'a [TermView] {
+    match kind {
+        TermKind::Category => &data.site.categories,
+        TermKind::Domain => &data.site.domains,
+    }
+}
+
+/// The cards of the term's cases, in the hall's order.
+fn members<'a>(data: &SiteData<'a>, kind: TermKind, term_id: &str) -> Vec<&'a CaseCard> {
+    data.cases.iter().map(|c| &c.card).filter(|c| kind.of(c) == term_id).collect()
+}
+
+/// The folder of page `number` of a listing, e.g. `categories/x/page/2/`.
+fn listing_path(data: &SiteData<'_>, kind: TermKind, term: usize, number: usize) -> String {
+    let base = format!("{}/{}/", kind.folder(), terms(data, kind)[term].id);
+    if number == 1 { base } else { format!("{base}page/{number}/") }
+}
+
+fn listing_page(data: &SiteData<'_>, kind: TermKind, term: usize, n: usize) -> Page {
+    let view = &terms(data, kind)[term];
+    let cases = members(data, kind, &view.id);
     let page_size = data.page_size.max(1);
     let total = cases.len().div_ceil(page_size).max(1);
-    let base = format!("{kind}/{}/", term.id);
-    let path_of = |n: usize| if n == 1 { base.clone() } else { format!("{base}page/{n}/") };
-    let url_of = |n: usize| format!("{}{}", data.site.root, path_of(n));
-    (1..=total)
-        .map(|n| {
-            let chunk: Vec<&&CaseCard> = cases.iter().skip((n - 1) * page_size).take(page_size).collect();
-            let pagination = Pagination {
-                current: n,
-                total,
-                prev_url: (n > 1).then(|| url_of(n - 1)),
-                next_url: (n < total).then(|| url_of(n + 1)),
-                pages: (1..=total).map(|number| PageLink { number, url: url_of(number) }).collect(),
-            };
-            let mut context = Context::new();
-            context.insert("term", term);
-            context.insert("kind", kind);
-            context.insert("kind_name", kind_name);
-            context.insert("cases", &chunk);
-            context.insert("pagination", &pagination);
-            let title = if n == 1 { term.name.clone() } else { format!("{}（第{n}页）", term.name) };
-            page(data.site, &path_of(n), "listing.html", &title, context)
-        })
-        .collect()
+    let url_of = |n: usize| format!("{}{}", data.site.root, listing_path(data, kind, term, n));
+    let chunk: Vec<&CaseCard> = cases.iter().skip((n - 1) * page_size).take(page_size).copied().collect();
+    let pagination = Pagination {
+        current: n,
+        total,
+        prev_url: (n > 1).then(|| url_of(n - 1)),
+        next_url: (n < total).then(|| url_of(n + 1)),
+        pages: (1..=total).map(|number| PageLink { number, url: url_of(number) }).collect(),
+    };
+    let mut context = Context::new();
+    context.insert("term", view);
+    context.insert("kind", kind.folder());
+    context.insert("kind_name", kind.name());
+    context.insert("cases", &chunk);
+    context.insert("pagination", &pagination);
+    let title = if n == 1 { view.name.clone() } else { format!("{}（第{n}页）", view.name) };
+    page(data.site, &listing_path(data, kind, term, n), "listing.html", &title, context)
 }
 
 fn neighbour(case: &CaseView) -> Neighbour {
@@ -170,12 +276,12 @@ fn context_for(site: &SiteView, path: &str, title: &str) -> Context {
     context
 }
 
-/// Paths of the HTML pages worth listing in the sitemap.
-fn sitemap_paths(pages: &[Page]) -> Vec<String> {
-    pages
+/// Paths of the HTML pages worth listing in the sitemap, as folders (`cases/x/`).
+fn sitemap_paths(paths: &[String]) -> Vec<String> {
+    paths
         .iter()
-        .filter(|p| p.path.ends_with("index.html") && p.path != "search/index.html")
-        .map(|p| p.path.trim_end_matches("index.html").to_owned())
+        .filter(|p| p.ends_with("index.html") && *p != "search/index.html")
+        .map(|p| p.trim_end_matches("index.html").to_owned())
         .collect()
 }
 

@@ -136,7 +136,7 @@ pub struct OrganisationView {
 }
 
 /// A case's outcome as its own page states it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
     pub votes: u64,
     pub shortlisted: bool,

@@ -1,0 +1,121 @@
+//! `generator serve` rebuilds only what a change touches, and what it leaves in `output/` is exactly what a full
+//! `generator build` of the same content writes.
+
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use hall_tests::binaries::workspace_root;
+use hall_tests::preview::Preview;
+use hall_tests::site::{build_into, copy_dir, files_of};
+
+/// Checks that the preview's output equals a full build of `content`, file for file.
+fn assert_same_as_a_full_build(work: &Path, content: &Path, step: &str) {
+    let full = work.join(format!("full-{}", step.replace(' ', "-")));
+    let run = build_into(content, &workspace_root().join("themes/default"), &full, &work.join("cache"));
+    assert_eq!(run.code, Some(0), "{step}: {}", run.stderr);
+    let preview = files_of(&work.join("output"));
+    let built = files_of(&full);
+    let only_preview: Vec<&String> = preview.keys().filter(|k| !built.contains_key(*k)).collect();
+    let only_built: Vec<&String> = built.keys().filter(|k| !preview.contains_key(*k)).collect();
+    assert!(
+        only_preview.is_empty() && only_built.is_empty(),
+        "{step}: only in the preview {only_preview:?}, only in the build {only_built:?}"
+    );
+    let differ: Vec<&String> = preview.keys().filter(|k| preview[*k] != built[*k]).collect();
+    assert!(differ.is_empty(), "{step}: these files differ from a full build: {differ:?}");
+    fs::remove_dir_all(full).expect("rm full build");
+}
+
+/// Edits `file` with `change` and waits until the preview has rebuilt and caught up its search index.
+fn edit(preview: &Preview, file: &Path, change: impl FnOnce(String) -> String) -> String {
+    let after = preview.printed();
+    let text = fs::read_to_string(file).expect("read");
+    fs::write(file, change(text)).expect("write");
+    let rebuilt = preview.wait_for_line("rebuilt ", after);
+    preview.wait_for_line("search index updated", after);
+    rebuilt
+}
+
+fn identity(path: &Path) -> (u64, i64, i64) {
+    let meta = fs::metadata(path).expect("metadata");
+    (meta.ino(), meta.mtime(), meta.mtime_nsec())
+}
+
+#[test]
+fn a_rebuild_touches_only_what_changed_and_equals_a_full_build() {
+    let work = tempfile::tempdir().expect("temp");
+    let content = work.path().join("content");
+    copy_dir(&workspace_root().join("content"), &content);
+    // Without the sample's results: moving or removing a case would change its shortlist.
+    fs::remove_dir_all(content.join("votes")).expect("rm votes");
+    fs::remove_dir_all(content.join("scores")).expect("rm scores");
+    let preview = Preview::start(&content, work.path());
+    let output = work.path().join("output");
+    let untouched = output.join("cases/water-scada-protection/index.html");
+    let before = identity(&untouched);
+
+    // A new title: the case's page, its category's and domain's listings, the home page and the feeds.
+    let case = content.join("cases/medical-insurance-mobile-pay/index.md");
+    let line =
+        edit(&preview, &case, |t| t.replace("title: 医保移动支付“一码通办”", "title: 医保移动支付“一码通办”二期"));
+    let stderr = fs::read_to_string(work.path().join("serve.err")).unwrap_or_default();
+    assert!(line.contains("rebuilt 18 cases, 8 pages rendered, "), "an incremental rebuild: {line}\n{stderr}");
+    assert!(
+        fs::read_to_string(output.join("cases/medical-insurance-mobile-pay/index.html"))
+            .expect("page")
+            .contains("一码通办”二期")
+    );
+    assert_eq!(identity(&untouched), before, "a page the change does not touch is not written again");
+    assert_same_as_a_full_build(work.path(), &content, "new title");
+
+    // Another category and domain: both categories' and domains' listings, the old and new neighbours.
+    edit(&preview, &case, |t| {
+        t.replace("category: applications", "category: data-resources")
+            .replace("domain: internet-plus", "domain: big-data")
+    });
+    assert_same_as_a_full_build(work.path(), &content, "moved");
+
+    // A new case, then one removed: its pages and photos come and go.
+    let outside = work.path().join("city-reading-rooms-two");
+    copy_dir(&content.join("cases/city-reading-rooms"), &outside);
+    let text = fs::read_to_string(outside.join("index.md")).expect("read");
+    fs::write(outside.join("index.md"), text.replace("title: ", "title: 第二批")).expect("write");
+    let after = preview.printed();
+    fs::rename(&outside, content.join("cases/city-reading-rooms-two")).expect("move the new case in");
+    preview.wait_for_line("search index updated", after);
+    assert!(output.join("cases/city-reading-rooms-two/index.html").is_file());
+    assert_same_as_a_full_build(work.path(), &content, "added");
+    let after = preview.printed();
+    fs::remove_dir_all(content.join("cases/elderly-digital-classroom")).expect("rm case");
+    preview.wait_for_line("search index updated", after);
+    assert!(!output.join("cases/elderly-digital-classroom").exists(), "a removed case's pages and photos go");
+    assert_same_as_a_full_build(work.path(), &content, "removed");
+
+    // A broken edit changes nothing; fixing it brings everything since the last good build in.
+    let after = preview.printed();
+    let other = content.join("cases/smart-traffic-signals/index.md");
+    let good = fs::read_to_string(&other).expect("read");
+    fs::write(&case, fs::read_to_string(&case).expect("read").replace("launched: ", "launched: 20x")).expect("break");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    fs::write(&other, good.replace("title: ", "title: 新")).expect("edit another");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(preview.printed(), after, "nothing was rebuilt while the content is broken: {}", preview.printed());
+    edit(&preview, &case, |t| t.replace("launched: 20x", "launched: "));
+    assert!(
+        fs::read_to_string(output.join("cases/smart-traffic-signals/index.html")).expect("page").contains("<h1>新")
+    );
+    assert_same_as_a_full_build(work.path(), &content, "fixed");
+
+    // site.yaml changes every page: a full build.
+    let errors = fs::read_to_string(work.path().join("serve.err")).unwrap_or_default();
+    assert!(!errors.contains("rebuilding everything"), "every change so far was in a case folder:\n{errors}");
+    let after = preview.printed();
+    let site = content.join("site.yaml");
+    let text = fs::read_to_string(&site).expect("read");
+    fs::write(&site, text.replace("title: 2020青岛", "title: 二〇二〇青岛") + "listing_page_size: 2\n").expect("write");
+    preview.wait_for_line("rebuilt ", after);
+    let errors = fs::read_to_string(work.path().join("serve.err")).unwrap_or_default();
+    assert!(errors.contains("site.yaml changed: rebuilding everything"), "{errors}");
+    assert_same_as_a_full_build(work.path(), &content, "site.yaml");
+}
