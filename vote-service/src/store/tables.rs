@@ -5,8 +5,9 @@ use redb::TableDefinition;
 
 /// Settings: `rules` (the frozen election rules, see [`crate::election::Election::frozen_rules`]).
 pub const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
-/// One entry per client, local day and scope: `day|scope|` + 16-byte client hash -> (case id, receipt).
-pub const BALLOTS: TableDefinition<&[u8], (&str, &str)> = TableDefinition::new("ballots");
+/// One entry per client, local day and scope: `day|scope|` + 16-byte client hash -> case id. (The receipt is not
+/// stored: it is derived from this key, so a repeat of the vote gets the same one.)
+pub const BALLOTS: TableDefinition<&[u8], &str> = TableDefinition::new("ballots");
 /// Votes per case.
 pub const TOTALS: TableDefinition<&str, u64> = TableDefinition::new("totals");
 /// Votes per (local day, case).

@@ -135,42 +135,48 @@ pub fn spawn(db: Arc<Database>, limits: Limits, healthy: Arc<AtomicBool>) -> (mp
     (sender, handle)
 }
 
-/// Checks and records `ballots` in one durable transaction, in order. Per vote it touches two tables (the ballot,
-/// whose previous value tells a repeat, and the audit record); the counters are updated once per batch.
+/// Checks and records `ballots` in one durable transaction, as if one after the other in the order given. Per vote
+/// it touches two tables (the ballot, whose previous value tells a repeat, and the audit record); the counters are
+/// updated once per batch. Ballots are visited in key order (equal keys in arrival order), so that consecutive
+/// inserts share the B-tree pages they walk; outcomes come back in the order given.
 pub fn record(db: &Database, ballots: &[&Ballot]) -> Result<Vec<Outcome>, redb::Error> {
     let mut txn = db.begin_write()?;
     txn.set_durability(Durability::Immediate)?;
-    let mut outcomes = Vec::with_capacity(ballots.len());
+    let mut outcomes = vec![Outcome::Failed; ballots.len()];
+    let mut order: Vec<usize> = (0..ballots.len()).collect();
+    order.sort_by(|a, b| ballots[*a].key.cmp(&ballots[*b].key));
     {
         let mut ballot_table = txn.open_table(BALLOTS)?;
         let mut audit = txn.open_table(AUDIT)?;
         let mut seq = audit.last()?.map_or(0, |(k, _)| k.value() + 1);
         let mut totals: BTreeMap<&str, u64> = BTreeMap::new();
         let mut daily: BTreeMap<(&str, &str), u64> = BTreeMap::new();
-        for ballot in ballots {
-            let previous = ballot_table
-                .insert(ballot.key.as_slice(), (ballot.case.as_str(), ballot.receipt.as_str()))?
-                .map(|old| {
-                    let (case, receipt) = old.value();
-                    (case.to_owned(), receipt.to_owned())
-                });
-            match previous {
+        let mut counted: Vec<usize> = Vec::with_capacity(ballots.len());
+        for i in order {
+            let ballot = ballots[i];
+            let previous =
+                ballot_table.insert(ballot.key.as_slice(), ballot.case.as_str())?.map(|old| old.value().to_owned());
+            outcomes[i] = match previous {
                 None => {
-                    audit.insert(seq, ballot.audit.as_str())?;
-                    seq += 1;
+                    counted.push(i);
                     *totals.entry(&ballot.case).or_default() += 1;
                     *daily.entry((&ballot.day, &ballot.case)).or_default() += 1;
-                    outcomes.push(Outcome::Counted { receipt: ballot.receipt.clone(), repeat: false });
+                    Outcome::Counted { receipt: ballot.receipt.clone(), repeat: false }
                 }
-                Some((case, receipt)) if case == ballot.case => {
-                    outcomes.push(Outcome::Counted { receipt, repeat: true });
-                }
-                Some((case, receipt)) => {
+                // The receipt depends on the key only: a repeat gets the very same one.
+                Some(case) if case == ballot.case => Outcome::Counted { receipt: ballot.receipt.clone(), repeat: true },
+                Some(case) => {
                     // The first vote of the day stands: put it back.
-                    ballot_table.insert(ballot.key.as_slice(), (case.as_str(), receipt.as_str()))?;
-                    outcomes.push(Outcome::AlreadyVoted { case });
+                    ballot_table.insert(ballot.key.as_slice(), case.as_str())?;
+                    Outcome::AlreadyVoted { case }
                 }
-            }
+            };
+        }
+        // Audit records in arrival order, so that the log reads as the votes came.
+        counted.sort_unstable();
+        for i in counted {
+            audit.insert(seq, ballots[i].audit.as_str())?;
+            seq += 1;
         }
         let mut total_table = txn.open_table(TOTALS)?;
         for (case, n) in totals {
@@ -205,6 +211,7 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::store::Store;
+    use redb::ReadableDatabase;
 
     fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().expect("temp");
@@ -243,6 +250,25 @@ mod tests {
             record(&store.db, &[&ballot("a", "10.0.0.1", 22), &ballot("b", "10.0.0.1", 22)]).expect("commit");
         assert!(matches!(outcomes[0], Outcome::Counted { .. }));
         assert_eq!(outcomes[1], Outcome::AlreadyVoted { case: "a".to_owned() });
+    }
+
+    #[test]
+    fn a_batch_is_decided_in_arrival_order_and_audited_in_it() {
+        let (_dir, store) = store();
+        // Many clients, so that key order and arrival order differ; the last client votes twice, then repeats.
+        let mut ballots: Vec<Ballot> = (0..40).map(|i| ballot("a", &format!("10.0.{i}.1"), 22)).collect();
+        ballots.push(ballot("b", "10.0.39.1", 22));
+        ballots.push(ballot("a", "10.0.39.1", 22));
+        let refs: Vec<&Ballot> = ballots.iter().collect();
+        let outcomes = record(&store.db, &refs).expect("commit");
+        assert!(outcomes[..40].iter().all(|o| matches!(o, Outcome::Counted { repeat: false, .. })));
+        assert_eq!(outcomes[40], Outcome::AlreadyVoted { case: "a".to_owned() });
+        assert!(matches!(outcomes[41], Outcome::Counted { repeat: true, .. }));
+        let txn = store.db.begin_read().expect("read");
+        let audit = txn.open_table(AUDIT).expect("audit");
+        let logged: Vec<String> = audit.iter().expect("iter").map(|e| e.expect("entry").1.value().to_owned()).collect();
+        let expected: Vec<&str> = ballots[..40].iter().map(|b| b.audit.as_str()).collect();
+        assert_eq!(logged, expected, "the audit log reads in arrival order");
     }
 
     #[test]
