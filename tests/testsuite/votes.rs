@@ -79,8 +79,13 @@ fn voting_opens_on_the_first_day_and_closes_after_the_last() {
         ("2020-09-01T00:00:00+08:00", 403, "closed"),
     ] {
         let (_dir, service) = start(now, &[]);
+        let status_now = get(&service.address, "/api/votes", &[]);
         let reply = vote(&service, "a", None);
         assert_eq!((reply.status, code(&reply)), (status, expected.to_owned()), "at {now}");
+        // What the pages show as the voting status comes from the same clock.
+        let state = if expected == "counted" { "open" } else { expected };
+        assert_eq!((status_now.status, code(&status_now)), (200, state.to_owned()), "GET /api/votes at {now}");
+        assert_eq!(status_now.header("cache-control"), Some("no-store"));
     }
 }
 

@@ -18,19 +18,38 @@
     return Number(parts[1]) + "月" + Number(parts[2]) + "日";
   }
 
-  // The voting status, computed in the browser so that the static page never goes stale.
-  function voteStatus() {
-    document.querySelectorAll("[data-vote-status]").forEach(function (el) {
-      var now = today(el.dataset.tz);
-      if (!now) return;
-      var opens = el.dataset.opens, closes = el.dataset.closes, state;
-      if (now < opens) state = "投票将于" + monthDay(opens) + "开始";
-      else if (now > closes) state = "投票已于" + monthDay(closes) + "结束";
-      else state = "投票进行中，" + monthDay(closes) + "截止";
-      var strong = document.createElement("strong");
-      strong.textContent = state + "。";
+  // The voting status in words, by state: the service's codes.
+  var STATES = {
+    not_open: function (opens) { return "投票将于" + monthDay(opens) + "开始"; },
+    open: function (opens, closes) { return "投票进行中，" + monthDay(closes) + "截止"; },
+    closed: function (opens, closes) { return "投票已于" + monthDay(closes) + "结束"; }
+  };
+
+  function showStatus(el, code) {
+    var strong = el.querySelector("strong.vote-state");
+    if (!strong) {
+      strong = document.createElement("strong");
+      strong.className = "vote-state";
       el.insertBefore(strong, el.firstChild);
+    }
+    strong.textContent = STATES[code](el.dataset.opens, el.dataset.closes) + "。";
+  }
+
+  // The voting status: at once from the browser's clock, so that the static page never goes stale, then from the
+  // vote service's own clock when it answers (a rehearsal or the preview may run it at another date).
+  function voteStatus() {
+    var els = document.querySelectorAll("[data-vote-status]");
+    els.forEach(function (el) {
+      var now = today(el.dataset.tz);
+      if (now) showStatus(el, now < el.dataset.opens ? "not_open" : now > el.dataset.closes ? "closed" : "open");
     });
+    var endpoint = els.length ? els[0].dataset.endpoint : null;
+    if (!endpoint || !window.fetch) return;
+    fetch(endpoint, { headers: { Accept: "application/json" }, credentials: "omit" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) {
+        if (body && STATES.hasOwnProperty(body.code)) els.forEach(function (el) { showStatus(el, body.code); });
+      }, function () {});
   }
 
   // The vote button: posts JSON and shows the service's answer in place.

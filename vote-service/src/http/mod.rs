@@ -3,6 +3,7 @@
 //! | route | what |
 //! | --- | --- |
 //! | `POST /api/votes` | a vote: JSON `{"case": id}` (answered in JSON) or a form `case=id` (answered with a page) |
+//! | `GET /api/votes` | whether voting is open now, by the service's clock (which a rehearsal may shift) |
 //! | `GET /api/tally` | public counts, when the election's `tally_visibility` allows |
 //! | `GET /api/export[?format=csv]` | the full tally, with `Authorization: Bearer <admin token>` |
 //! | `GET /healthz` | liveness, without counts |
@@ -58,7 +59,8 @@ pub async fn handle(app: Arc<App>, peer: IpAddr, request: Request<Incoming>) -> 
     let mut response = match (request.method(), path.as_str()) {
         (&Method::OPTIONS, _) => preflight(allowed_origin.is_some()),
         (&Method::POST, "/api/votes") => vote(&app, peer, request).await,
-        (_, "/api/votes") => Answer::method_not_allowed("POST, OPTIONS").json(),
+        (&Method::GET, "/api/votes") => status(&app),
+        (_, "/api/votes") => Answer::method_not_allowed("GET, POST, OPTIONS").json(),
         (&Method::GET, "/api/tally") => tally(&app),
         (&Method::GET, "/api/export") => export(&app, &request),
         (&Method::GET, "/healthz") => health(&app),
@@ -189,6 +191,24 @@ async fn vote(app: &App, peer: IpAddr, request: Request<Incoming>) -> Response<F
         Outcome::Failed => Answer::unavailable(),
     };
     render(answer, form, back)
+}
+
+/// Whether voting is open now, by the service's clock: what the pages show as the voting status, so that a rehearsal
+/// run with `--now` (or the preview) and the pages agree. Never any count.
+fn status(app: &App) -> Response<Full<Bytes>> {
+    let election = &app.manifest.election;
+    let now = app.clock.now();
+    let answer = match election.window(now) {
+        Window::Open { day } => Answer::new(StatusCode::OK, "open", "投票进行中。").with("day", day.to_string()),
+        Window::NotOpen { opens_at } => Answer::new(
+            StatusCode::OK,
+            "not_open",
+            format!("投票尚未开始，将于{}开始。", election.local_words(opens_at)),
+        )
+        .with("opens_at", election.local_rfc3339(opens_at)),
+        Window::Closed => Answer::new(StatusCode::OK, "closed", "投票已经结束。"),
+    };
+    answer.with("now", election.local_rfc3339(now)).header(header::CACHE_CONTROL, "no-store").json()
 }
 
 fn limit_words(scope: crate::election::Scope) -> &'static str {
