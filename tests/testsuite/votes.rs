@@ -114,7 +114,7 @@ fn bad_requests_get_their_status_and_a_json_reason() {
         (post_json(a, "/api/votes", &format!(r#"{{"case": "{}"}}"#, "x".repeat(5000)), &[]), 413, "too_large"),
         (request(a, "POST", "/api/votes", &[("Content-Type", "text/plain")], b"a"), 415, "wrong_content_type"),
         (post_json(a, "/api/votes", r#"{"case": "zzz"}"#, &[]), 404, "unknown_case"),
-        (get(a, "/api/votes", &[]), 405, "method_not_allowed"),
+        (request(a, "DELETE", "/api/votes", &[], b""), 405, "method_not_allowed"),
         (get(a, "/nowhere", &[]), 404, "not_found"),
     ] {
         assert_eq!((reply.status, code(&reply)), (status, expected.to_owned()), "{}", reply.body);
