@@ -90,8 +90,8 @@ pub struct Memory {
     search_stale: bool,
     /// Every page and data file written (not the assets, the photos or the search index), by path.
     files: BTreeSet<String>,
-    /// How far the results had got, and what each case's page said of its outcome.
-    stage: Option<Stage>,
+    /// The results the pages were made with, and what each case's page said of its outcome.
+    results: Option<Results>,
     outcomes: std::collections::BTreeMap<String, render::results::Outcome>,
 }
 
@@ -169,7 +169,7 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
         search_dir: index.dir,
         search_stale: false,
         files: written,
-        stage: results.as_ref().map(|r| r.stage),
+        results,
         outcomes,
     };
     Ok((BuildSummary { elapsed: started.elapsed(), steps: steps.0, ..summary }, report, memory))
@@ -225,7 +225,7 @@ pub fn rebuild(
     if report.has_errors() {
         return Err(BuildError::Content(report));
     }
-    if results.as_ref().map(|r| r.stage) != memory.stage {
+    if results.as_ref().map(|r| r.stage) != memory.results.as_ref().map(|r| r.stage) {
         // The results appear, go or change stage: every page's navigation changes.
         let (summary, report, fresh) = build_keeping(options)?;
         *memory = fresh;
@@ -316,6 +316,8 @@ pub fn rebuild(
     memory.files = now;
     memory.search_stale = true;
     memory.outcomes = data.outcomes.clone();
+    drop(rendering);
+    memory.results = results;
     let summary = BuildSummary {
         cases: memory.cases.len(),
         pages: page_list.len(),
@@ -342,8 +344,15 @@ pub fn refresh_search(options: &BuildOptions, memory: &mut Memory) -> Result<boo
             InPlace::new(&options.output).write(path, bytes).map_err(|e| io_error(&options.output.join(path), e))
         })?;
         let mut tera = memory.theme.tera.clone();
-        let rendering =
-            Rendering::new(&memory.site, &memory.cases, &memory.views, &memory.theme, None, &index.dir, &mut tera);
+        let rendering = Rendering::new(
+            &memory.site,
+            &memory.cases,
+            &memory.views,
+            &memory.theme,
+            memory.results.as_ref(),
+            &index.dir,
+            &mut tera,
+        );
         let page = pages::page_of(&rendering.data(), PageKey::Search, &[], &[]);
         for (path, bytes) in pages::render_all(&tera, &[page])? {
             out.write(&path, &bytes).map_err(|e| io_error(&options.output.join(&path), e))?;
