@@ -50,6 +50,17 @@ fn settle(preview: &Preview) {
     }
 }
 
+/// The names of the published photos in a case's folder.
+fn photo_names(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(folder)
+        .expect("case folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("photo-"))
+        .collect();
+    names.sort();
+    names
+}
+
 fn identity(path: &Path) -> (u64, i64, i64) {
     let meta = fs::metadata(path).expect("metadata");
     (meta.ino(), meta.mtime(), meta.mtime_nsec())
@@ -105,6 +116,17 @@ fn a_rebuild_touches_only_what_changed_and_equals_a_full_build() {
             .replace("domain: internet-plus", "domain: big-data")
     });
     assert_same_as_a_full_build(work.path(), &content, "moved");
+
+    // A replaced photo: derived again (here from the cache: it is another case's photo), published under its new name.
+    let after = preview.printed();
+    let photo = content.join("cases/medical-insurance-mobile-pay/app-payment.jpg");
+    let old_names: Vec<String> = photo_names(&output.join("cases/medical-insurance-mobile-pay"));
+    fs::copy(content.join("cases/city-reading-rooms/app-library.jpg"), &photo).expect("replace the photo");
+    preview.wait_for_line("search index updated", after);
+    let new_names = photo_names(&output.join("cases/medical-insurance-mobile-pay"));
+    assert_eq!(new_names.len(), old_names.len(), "{new_names:?}");
+    assert_ne!(new_names, old_names, "the replaced photo's renditions have new names");
+    assert_same_as_a_full_build(work.path(), &content, "photo replaced");
 
     // A new case, then one removed: its pages and photos come and go.
     let outside = work.path().join("city-reading-rooms-two");
