@@ -51,6 +51,8 @@ pub struct BuildSummary {
     pub files: usize,
     pub photos: Stats,
     pub warnings: usize,
+    /// How far the results have got, and how many typical cases they name.
+    pub results: Option<(Stage, usize)>,
     pub elapsed: Duration,
     /// How long each step took, in order.
     pub steps: Vec<(&'static str, Duration)>,
@@ -154,6 +156,7 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
         files: files.len() + links.len(),
         photos: photo_stats,
         warnings: report.warning_count(),
+        results: results.as_ref().map(|r| (r.stage, r.standings.iter().filter(|s| s.winner).count())),
         elapsed: Duration::ZERO,
         steps: Vec::new(),
     };
@@ -324,6 +327,7 @@ pub fn rebuild(
         files: out.changed,
         photos: photo_stats,
         warnings: report.warning_count(),
+        results: memory.results.as_ref().map(|r| (r.stage, r.standings.iter().filter(|s| s.winner).count())),
         elapsed: started.elapsed(),
         steps: Vec::new(),
     };

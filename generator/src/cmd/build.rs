@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use generator::build::{BuildError, BuildOptions, build};
 use generator::images::PhotoSettings;
+use generator::results::Stage;
 
 use super::Folders;
 use super::check::print_report;
@@ -44,8 +45,13 @@ pub fn execute(args: &Args) -> ExitCode {
                     eprintln!("{:>8.3} s  {step}", took.as_secs_f64());
                 }
             }
+            let results = match summary.results {
+                None => String::new(),
+                Some((Stage::Shortlist, _)) => "; results: the shortlist (no panel marks yet)".to_owned(),
+                Some((Stage::Final, winners)) => format!("; results: final, {winners} typical cases"),
+            };
             println!(
-                "built {} cases, {} pages, {} files into {} in {:.2} s; photos: {} decoded, {} from cache{}",
+                "built {} cases, {} pages, {} files into {} in {:.2} s; photos: {} decoded, {} from cache{results}{}",
                 summary.cases,
                 summary.pages,
                 summary.files,
