@@ -97,6 +97,13 @@ pub struct Memory {
     outcomes: std::collections::BTreeMap<String, render::results::Outcome>,
 }
 
+impl Memory {
+    /// The rendering of the cases in memory with `results`, naming the search index at `search_dir`.
+    fn rendering<'a>(&'a self, results: Option<&'a Results>, search_dir: &str, tera: &mut tera::Tera) -> Rendering<'a> {
+        Rendering::new(&self.site, &self.cases, &self.views, &self.theme, results, search_dir, tera)
+    }
+}
+
 /// A full build that also returns what it knows, for [`rebuild`].
 pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Memory), BuildError> {
     let started = Instant::now();
@@ -261,15 +268,7 @@ pub fn rebuild(
     let after: Vec<Placement> = touched.iter().filter_map(|id| Placement::of(&memory.views, id)).collect();
 
     let mut tera = memory.theme.tera.clone();
-    let rendering = Rendering::new(
-        &memory.site,
-        &memory.cases,
-        &memory.views,
-        &memory.theme,
-        results.as_ref(),
-        &memory.search_dir,
-        &mut tera,
-    );
+    let rendering = memory.rendering(results.as_ref(), &memory.search_dir, &mut tera);
     let data = &rendering.data();
     let all = pages::plan(data);
     let mut keys: BTreeSet<PageKey> = [PageKey::Home, PageKey::Sitemap, PageKey::Atom].into_iter().collect();
@@ -316,10 +315,11 @@ pub fn rebuild(
     for id in touched.iter().filter(|id| Placement::index(&memory.views, id).is_none()) {
         out.remove(&format!("cases/{id}")).map_err(|e| io_error(&options.output.join("cases").join(id), e))?;
     }
+    let outcomes = data.outcomes.clone();
+    drop(rendering);
     memory.files = now;
     memory.search_stale = true;
-    memory.outcomes = data.outcomes.clone();
-    drop(rendering);
+    memory.outcomes = outcomes;
     memory.results = results;
     let summary = BuildSummary {
         cases: memory.cases.len(),
@@ -348,15 +348,7 @@ pub fn refresh_search(options: &BuildOptions, memory: &mut Memory) -> Result<boo
             InPlace::new(&options.output).write(path, bytes).map_err(|e| io_error(&options.output.join(path), e))
         })?;
         let mut tera = memory.theme.tera.clone();
-        let rendering = Rendering::new(
-            &memory.site,
-            &memory.cases,
-            &memory.views,
-            &memory.theme,
-            memory.results.as_ref(),
-            &index.dir,
-            &mut tera,
-        );
+        let rendering = memory.rendering(memory.results.as_ref(), &index.dir, &mut tera);
         let page = pages::page_of(&rendering.data(), PageKey::Search, &[], &[]);
         for (path, bytes) in pages::render_all(&tera, &[page])? {
             out.write(&path, &bytes).map_err(|e| io_error(&options.output.join(&path), e))?;
