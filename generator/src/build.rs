@@ -138,8 +138,9 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
     steps.done("search index");
     let mut tera = theme.tera.clone();
     let rendering = Rendering::new(&site, &cases, &case_views, &theme, results.as_ref(), &index.dir, &mut tera);
-    let page_list = rendering.all_pages();
-    let outcomes = rendering.data().outcomes;
+    let data = rendering.data();
+    let page_list = pages::all_pages(&data, rendering.results_pages());
+    let outcomes = data.outcomes;
     let rendered = pages::render_all(&tera, &page_list)?;
     steps.done("render pages");
 
@@ -163,7 +164,7 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
         files: files.len() + links.len(),
         photos: photo_stats,
         warnings: report.warning_count(),
-        results: results.as_ref().map(|r| (r.stage, r.standings.iter().filter(|s| s.winner).count())),
+        results: results.as_ref().map(|r| (r.stage, r.winner_count())),
         elapsed: Duration::ZERO,
         steps: Vec::new(),
     };
@@ -186,11 +187,12 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
 }
 
 /// Rebuilds after the files `changed` changed, touching only what they touch: when every change is inside case
-/// folders (or the results' inputs), the changed cases are read again, every rule runs again on the cases in memory
+/// folders, the changed cases are read again, every rule runs again on the cases in memory
 /// (the photo rule on the changed cases only), only their photos are derived and their views made, and only the pages
 /// that show them are rendered: their own, their neighbours', their categories' and domains' listings, the home page,
 /// the feeds and the results. Files are written in place, only when their bytes changed. The search index is left
-/// as it was (see [`refresh_search`]). Any other change (`site.yaml`, the theme) is a full build.
+/// as it was (see [`refresh_search`]). Any other change (`site.yaml`, the theme, the results' inputs), or results that
+/// appear, go or change stage, is a full build.
 ///
 /// On an error nothing is written, and the next call must be given these changes again.
 pub fn rebuild(
@@ -202,9 +204,7 @@ pub fn rebuild(
         Ok(touched) => touched,
         Err(elsewhere) => {
             eprintln!("{} changed: rebuilding everything", elsewhere.display());
-            let (summary, report, fresh) = build_keeping(options)?;
-            *memory = fresh;
-            return Ok((summary, report));
+            return rebuild_all(options, memory);
         }
     };
     let started = Instant::now();
@@ -237,9 +237,7 @@ pub fn rebuild(
     }
     if results.as_ref().map(|r| r.stage) != memory.results.as_ref().map(|r| r.stage) {
         // The results appear, go or change stage: every page's navigation changes.
-        let (summary, report, fresh) = build_keeping(options)?;
-        *memory = fresh;
-        return Ok((summary, report));
+        return rebuild_all(options, memory);
     }
     let fresh: Vec<PublicCase> = changed_forms.into_iter().filter_map(|f| f.into_public()).collect();
     let (fresh_derived, photo_stats) = match &options.photos {
@@ -327,10 +325,17 @@ pub fn rebuild(
         files: out.changed,
         photos: photo_stats,
         warnings: report.warning_count(),
-        results: memory.results.as_ref().map(|r| (r.stage, r.standings.iter().filter(|s| s.winner).count())),
+        results: memory.results.as_ref().map(|r| (r.stage, r.winner_count())),
         elapsed: started.elapsed(),
         steps: Vec::new(),
     };
+    Ok((summary, report))
+}
+
+/// A full build that replaces what `memory` knows.
+fn rebuild_all(options: &BuildOptions, memory: &mut Memory) -> Result<(BuildSummary, Report), BuildError> {
+    let (summary, report, fresh) = build_keeping(options)?;
+    *memory = fresh;
     Ok((summary, report))
 }
 
@@ -461,10 +466,6 @@ impl<'a> Rendering<'a> {
             .as_ref()
             .map(|v| render::results::pages(&self.site_view, v, self.case_views))
             .unwrap_or_default()
-    }
-
-    fn all_pages(&self) -> Vec<pages::Page> {
-        pages::all_pages(&self.data(), self.results_pages())
     }
 
     /// The data files: the manifest and, once the vote is counted, the results and their inputs.

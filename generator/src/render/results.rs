@@ -10,6 +10,8 @@
 //!
 //! Numbers are formatted here (two decimals on pages); `api/results.json` carries four.
 
+use std::collections::{BTreeMap, HashMap};
+
 use serde::Serialize;
 use tera::Context;
 
@@ -17,7 +19,7 @@ use super::pages::{Page, page};
 use super::views::{CaseView, SiteView, TermView, percent};
 use crate::results::influence::Influence;
 use crate::results::publish::formula;
-use crate::results::scoring::Standing;
+use crate::results::scoring::{Standing, shortlist_cut};
 use crate::results::{Results, Stage};
 
 /// Width in SVG units of a composite of 100 in the charts.
@@ -149,8 +151,8 @@ pub struct Outcome {
 }
 
 /// The outcome of every case, by id.
-pub fn outcomes(view: &ResultsView) -> std::collections::BTreeMap<String, Outcome> {
-    let mut map = std::collections::BTreeMap::new();
+pub fn outcomes(view: &ResultsView) -> BTreeMap<String, Outcome> {
+    let mut map = BTreeMap::new();
     for c in &view.categories {
         let shortlisted = c.ranked.iter().map(|r| (r, true));
         for (r, shortlisted) in shortlisted.chain(c.others.iter().map(|r| (r, false))) {
@@ -183,10 +185,12 @@ pub fn view(site_view: &SiteView, results: &Results, cases: &[CaseView]) -> Resu
     let root = &site_view.root;
     let settings = &results.settings;
     let w = settings.weights;
+    let by_id: HashMap<&str, &CaseView> = cases.iter().map(|c| (c.card.id.as_str(), c)).collect();
+    let alternatives = results.alternatives();
     let row = |s: &Standing, y: usize| {
-        let case = cases.iter().find(|c| c.card.id == s.id);
+        let case = by_id.get(s.id.as_str());
         let title = case.map_or_else(|| s.id.clone(), |c| c.card.title.clone());
-        let alt = results.alternative_of(&s.id);
+        let alt = alternatives.get(s.id.as_str());
         let bar = match (s.vote_score, &s.media, &s.expert) {
             (Some(v), Some(m), Some(e)) => {
                 let (a, b, c) =
@@ -243,7 +247,7 @@ pub fn view(site_view: &SiteView, results: &Results, cases: &[CaseView]) -> Resu
                 url: format!("{root}results/{}/", term.id),
                 cases: members.len(),
                 shortlisted: ranked.len(),
-                cut: members.iter().filter(|s| s.shortlisted).map(|s| s.votes).min().unwrap_or(0),
+                cut: shortlist_cut(&results.standings, &term.id).unwrap_or(0),
                 chart_height: ranked.len() * 32 + 8,
                 ranked,
                 others,

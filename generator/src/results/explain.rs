@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::scoring::{PanelScore, Standing, key};
+use super::scoring::{PanelScore, Standing, key, shortlist_cut};
 use super::{CaseFacts, Results, Stage};
 use crate::model::site::{Site, VoteNormalisation};
 
@@ -31,7 +31,7 @@ pub fn explain(site: &Site, results: &Results, cases: &[CaseFacts], id: &str) ->
     let _ = writeln!(w, "1. Votes (网上投票)");
     let _ = writeln!(w, "   {} votes, rank {} of {} in the category by votes", s.votes, s.vote_rank, peers.len());
     let shortlisted: Vec<&&Standing> = peers.iter().filter(|o| o.shortlisted).collect();
-    let cut = shortlisted.iter().map(|o| o.votes).min().unwrap_or(0);
+    let cut = shortlist_cut(&results.standings, &s.category).unwrap_or(0);
     let places = settings.shortlist_per_category;
     if peers.len() <= places {
         let _ = writeln!(

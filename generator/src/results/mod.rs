@@ -16,7 +16,7 @@ pub mod publish;
 pub mod scoring;
 pub mod validate;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::content::result_files::{InputFile, Panel, ResultFiles};
 use crate::diagnostics::{Problem, Report};
@@ -97,6 +97,16 @@ impl Results {
 
     pub fn alternative_of(&self, id: &str) -> Option<&Standing> {
         self.alternative.as_ref()?.iter().find(|s| s.id == id)
+    }
+
+    /// Every case's standing under the other vote score, by id (empty before the panels mark).
+    pub fn alternatives(&self) -> HashMap<&str, &Standing> {
+        self.alternative.iter().flatten().map(|s| (s.id.as_str(), s)).collect()
+    }
+
+    /// How many typical cases the results name.
+    pub fn winner_count(&self) -> usize {
+        self.standings.iter().filter(|s| s.winner).count()
     }
 }
 

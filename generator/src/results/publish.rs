@@ -9,11 +9,11 @@
 //! expert_score, composite, rank, winner, rank_under_alternative}], "organisations": [{recommender, approved,
 //! shortlisted, winners, mean_composite, place, award}]}`. Scores are rounded to 4 decimals; null where not defined.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::scoring::Standing;
+use super::scoring::{Standing, shortlist_cut};
 use super::{CaseFacts, Results, Stage};
 use crate::model::site::{Site, VoteNormalisation, Weights};
 
@@ -115,7 +115,9 @@ pub fn formula(w: Weights) -> String {
 /// `api/results.json`.
 pub fn to_json(site: &Site, results: &Results, cases: &[CaseFacts]) -> Vec<u8> {
     let s = &results.settings;
-    let title = |id: &str| cases.iter().find(|c| c.id == id).map_or("", |c| c.title.as_str());
+    let titles = titles(cases);
+    let title = |id: &str| titles.get(id).copied().unwrap_or("");
+    let alternatives = results.alternatives();
     let categories = site
         .taxonomy
         .categories
@@ -127,7 +129,7 @@ pub fn to_json(site: &Site, results: &Results, cases: &[CaseFacts]) -> Vec<u8> {
                 name: &t.name,
                 cases: members.len(),
                 shortlisted: members.iter().filter(|s| s.shortlisted).count(),
-                shortlist_cut: members.iter().filter(|s| s.shortlisted).map(|s| s.votes).min(),
+                shortlist_cut: shortlist_cut(&results.standings, &t.id),
                 winners: members.iter().filter(|s| s.winner).map(|s| s.id.as_str()).collect(),
             })
         })
@@ -182,7 +184,7 @@ pub fn to_json(site: &Site, results: &Results, cases: &[CaseFacts]) -> Vec<u8> {
                 composite: st.composite.map(round4),
                 rank: st.rank,
                 winner: st.winner,
-                rank_under_alternative: results.alternative_of(&st.id).and_then(|a| a.rank),
+                rank_under_alternative: alternatives.get(st.id.as_str()).and_then(|a| a.rank),
             })
             .collect(),
         organisations: results
@@ -206,7 +208,8 @@ pub fn to_json(site: &Site, results: &Results, cases: &[CaseFacts]) -> Vec<u8> {
 
 /// `api/results.csv`: a row per case, in the order of the results pages.
 pub fn to_csv(results: &Results, cases: &[CaseFacts]) -> Vec<u8> {
-    let title = |id: &str| cases.iter().find(|c| c.id == id).map_or("", |c| c.title.as_str());
+    let titles = titles(cases);
+    let title = |id: &str| titles.get(id).copied().unwrap_or("");
     let num = |x: Option<f64>| x.map(|x| format!("{:.4}", round4(x))).unwrap_or_default();
     let mut out = csv::Writer::from_writer(Vec::new());
     let header = [
@@ -244,6 +247,11 @@ pub fn to_csv(results: &Results, cases: &[CaseFacts]) -> Vec<u8> {
         out.write_record(&row).expect("csv to memory");
     }
     out.into_inner().expect("flush to memory")
+}
+
+/// Each case's title by id.
+fn titles(cases: &[CaseFacts]) -> HashMap<&str, &str> {
+    cases.iter().map(|c| (c.id.as_str(), c.title.as_str())).collect()
 }
 
 /// Text that starts with `=`, `+`, `-` or `@` gets a leading `'`, so that a spreadsheet shows it instead of

@@ -121,6 +121,11 @@ pub fn shortlist_threshold(votes: &[u64], settings: &Scoring) -> u64 {
     if votes.len() <= places { 0 } else { votes[places - 1] }
 }
 
+/// The fewest votes among the shortlisted cases of `category` in `standings`: where its shortlist was cut.
+pub fn shortlist_cut(standings: &[Standing], category: &str) -> Option<u64> {
+    standings.iter().filter(|s| s.category == category && s.shortlisted).map(|s| s.votes).min()
+}
+
 /// V under `share_of_top`: 100 x votes / the most votes in the category (0 when nobody voted).
 pub fn share_of_top(votes: u64, top: u64) -> f64 {
     if top == 0 { 0.0 } else { 100.0 * votes as f64 / top as f64 }

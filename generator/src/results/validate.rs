@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use super::scoring::Standing;
+use super::scoring::{Standing, shortlist_cut};
 use crate::content::result_files::{PanelFile, TallyFile};
 use crate::diagnostics::Report;
 use crate::model::form::did_you_mean;
@@ -88,12 +88,7 @@ pub fn panel(panel: &PanelFile, standings: &[Standing], titles: &BTreeMap<String
                 report.push(f.error(id, format!("no case has the id '{id}'{hint}")));
             }
             Some(s) if !s.shortlisted => {
-                let cut = standings
-                    .iter()
-                    .filter(|o| o.category == s.category && o.shortlisted)
-                    .map(|o| o.votes)
-                    .min()
-                    .unwrap_or(0);
+                let cut = shortlist_cut(standings, &s.category).unwrap_or(0);
                 report.push(f.error(
                     id,
                     format!(
