@@ -142,7 +142,11 @@ fn every_acknowledged_vote_survives_kill_9_under_load() {
     let dir = tempfile::tempdir().expect("temp");
     let manifest = manifest(dir.path(), "2020-08-22", "2020-08-31", "election");
     let db = dir.path().join("votes.redb");
-    let service = VoteService::start(&manifest, &db, &["--now", OPEN, "--trusted-proxy", PROXY]);
+    // A small memtable, so that the load is cut off with ballots in memory, in a run being written, in runs
+    // being merged and in merged runs.
+    let index = ["--index-memtable", "16"];
+    let service =
+        VoteService::start(&manifest, &db, &[&["--now", OPEN, "--trusted-proxy", PROXY], &index[..]].concat());
     let acknowledged = Arc::new(Mutex::new(BTreeMap::new()));
     let started = Instant::now();
     let workers: Vec<_> = (0..8)
@@ -177,7 +181,9 @@ fn every_acknowledged_vote_survives_kill_9_under_load() {
     assert!(acknowledged.len() > 20, "the load ran: {} votes acknowledged", acknowledged.len());
     let (code, out, err) = run(&["verify", "--db", &db.to_string_lossy()]);
     assert_eq!(code, Some(0), "verify after the crash: {out}{err}");
-    let again = VoteService::start(&manifest, &db, &["--now", OPEN, "--trusted-proxy", PROXY]);
+    let runs: u64 = out.split("ballot index: ").nth(1).and_then(|r| r.split(' ').next()?.parse().ok()).expect(&out);
+    assert!(runs >= 2, "the load filled several runs of the ballot index: {out}");
+    let again = VoteService::start(&manifest, &db, &[&["--now", OPEN, "--trusted-proxy", PROXY], &index[..]].concat());
     for (client, receipt) in &acknowledged {
         let reply = vote(&again, "a", Some(client));
         assert_eq!(reply.json()["receipt"].as_str(), Some(receipt.as_str()), "{client}'s acknowledged vote is on disk");

@@ -12,6 +12,7 @@ use vote_service::election::Window;
 use vote_service::http::App;
 use vote_service::manifest::Manifest;
 use vote_service::secret::Secret;
+use vote_service::store::index::IndexLimits;
 use vote_service::store::{Store, writer};
 
 /// The database of one set of election rules, with its secret and its writer's queue.
@@ -60,8 +61,15 @@ impl Backend {
                 }
             };
             let secret = Secret::load_or_create(&db).ok()?;
+            let index = match store.ballot_index(IndexLimits::default()) {
+                Ok(index) => index,
+                Err(e) => {
+                    eprintln!("preview votes: {e}");
+                    return None;
+                }
+            };
             let healthy = Arc::new(AtomicBool::new(true));
-            let (queue, _writer) = writer::spawn(Arc::clone(&store.db), writer::Limits::default(), healthy);
+            let (queue, _writer) = writer::spawn(Arc::clone(&store.db), index, writer::Limits::default(), healthy);
             *current = Some(Election { rules, store, secret, queue });
         }
         let Election { store, secret, queue, .. } = current.as_ref()?;

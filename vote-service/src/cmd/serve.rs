@@ -13,6 +13,7 @@ use vote_service::clock::Clock;
 use vote_service::http::App;
 use vote_service::manifest::Manifest;
 use vote_service::secret::Secret;
+use vote_service::store::index::IndexLimits;
 use vote_service::store::{Store, writer};
 use vote_service::{server, shutdown};
 
@@ -45,6 +46,10 @@ pub struct Args {
     /// Most votes waiting to be written; beyond it votes are answered 503 with Retry-After.
     #[arg(long, default_value_t = 4096)]
     pub queue: usize,
+    /// Ballots the index keeps in memory before writing them as a run (tests make it small to exercise the
+    /// index's flushes and merges).
+    #[arg(long, default_value_t = IndexLimits::default().memtable, hide = true)]
+    pub index_memtable: usize,
 }
 
 pub fn execute(args: Args) -> anyhow::Result<()> {
@@ -70,7 +75,8 @@ pub fn execute(args: Args) -> anyhow::Result<()> {
     }
     let healthy = Arc::new(AtomicBool::new(true));
     let limits = writer::Limits { queue: args.queue.max(1), ..writer::Limits::default() };
-    let (queue, writer) = writer::spawn(Arc::clone(&store.db), limits, Arc::clone(&healthy));
+    let index = store.ballot_index(IndexLimits { memtable: args.index_memtable.max(1), ..IndexLimits::default() })?;
+    let (queue, writer) = writer::spawn(Arc::clone(&store.db), index, limits, Arc::clone(&healthy));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)

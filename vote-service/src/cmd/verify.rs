@@ -1,4 +1,5 @@
-//! `vote-service verify`: the counters equal a recount of the audit records, and every ballot has its record.
+//! `vote-service verify`: the counters equal a recount of the audit records, and the ballot index holds exactly
+//! one ballot per audit record (each under the record's own sequence number and case).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,7 +17,7 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(args.db.is_file(), "{}: no such database", args.db.display());
     let store = Store::open_existing_or_new(&args.db)?;
     let counters = store.counts()?;
-    let (recount, ballots) = store.recount()?;
+    let (recount, check) = store.recount()?;
     let mut differences = Vec::new();
     let cases: std::collections::BTreeSet<&String> = counters.totals.keys().chain(recount.totals.keys()).collect();
     for case in cases {
@@ -28,11 +29,21 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
     if counters.daily != recount.daily {
         differences.push("the per-day counters differ from the audit records".to_owned());
     }
-    if ballots != recount.total() {
-        differences.push(format!("{ballots} ballots but {} audit records", recount.total()));
+    if check.ballots != recount.total() {
+        differences.push(format!("{} ballots but {} audit records", check.ballots, recount.total()));
+    }
+    if check.unmatched > 0 {
+        differences.push(format!("{} audit records have no ballot of their own in the index", check.unmatched));
     }
     if differences.is_empty() {
-        println!("{}: {} votes; counters, ballots and audit records agree", args.db.display(), recount.total());
+        println!(
+            "{}: {} votes; counters, ballots and audit records agree (ballot index: {} runs, {} ballots replayed \
+             from the audit log)",
+            args.db.display(),
+            recount.total(),
+            check.runs,
+            check.replayed
+        );
         Ok(ExitCode::SUCCESS)
     } else {
         for d in &differences {

@@ -29,7 +29,8 @@ use crate::clock::Clock;
 use crate::election::Window;
 use crate::manifest::Manifest;
 use crate::store::Store;
-use crate::store::writer::{Ballot, Job, Outcome};
+use crate::store::ballot::Ballot;
+use crate::store::writer::{Job, Outcome};
 use crate::tally::Tally;
 
 /// The largest request body accepted: a vote is a few dozen bytes.

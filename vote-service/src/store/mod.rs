@@ -1,6 +1,8 @@
-//! The vote database (redb): opening it with the election's rules frozen, the group-commit [`writer`], and reading
-//! counts back for the tally, the export and `verify`.
+//! The vote database (redb): opening it with the election's rules frozen, the group-commit [`writer`] with its
+//! [`ballot`]s and [`index`], and reading counts back for the tally, the export and `verify`.
 
+pub mod ballot;
+pub mod index;
 pub mod tables;
 pub mod writer;
 
@@ -11,7 +13,8 @@ use std::sync::Arc;
 use redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use crate::election::Election;
-use tables::{AUDIT, BALLOTS, DAILY, META, TOTALS};
+use index::{BallotIndex, Found, IndexLimits};
+use tables::{AUDIT, DAILY, META, TOTALS};
 
 /// Memory for redb's page cache: enough for the hot pages of a busy election, and a bound on the service's memory
 /// (redb's default is 1 GiB).
@@ -43,6 +46,18 @@ impl Counts {
     pub fn total(&self) -> u64 {
         self.totals.values().sum()
     }
+}
+
+/// The ballot index against the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BallotCheck {
+    /// Ballots in the index.
+    pub ballots: u64,
+    /// Audit records whose ballot is not in the index under their own sequence number and case.
+    pub unmatched: u64,
+    /// Runs of the index, and ballots replayed from the audit log (not yet in a run).
+    pub runs: usize,
+    pub replayed: u64,
 }
 
 /// An open vote database.
@@ -82,7 +97,6 @@ impl Store {
         let txn = self.db.begin_write().map_err(|e| err(&e))?;
         {
             txn.open_table(META).map_err(|e| err(&e))?;
-            txn.open_table(BALLOTS).map_err(|e| err(&e))?;
             txn.open_table(TOTALS).map_err(|e| err(&e))?;
             txn.open_table(DAILY).map_err(|e| err(&e))?;
             txn.open_table(AUDIT).map_err(|e| err(&e))?;
@@ -138,20 +152,36 @@ impl Store {
         Ok(counts)
     }
 
-    /// Counts recomputed from the audit records, and how many ballots there are: what `verify` compares.
-    pub fn recount(&self) -> Result<(Counts, u64), StoreError> {
+    /// The ballot index, for the writer.
+    pub fn ballot_index(&self, limits: IndexLimits) -> Result<BallotIndex, StoreError> {
+        BallotIndex::open(&self.db, limits).map_err(|e| db_error(&self.path)(&e))
+    }
+
+    /// Counts recomputed from the audit records, and whether the ballot index holds exactly the ballots of the
+    /// audit records: what `verify` compares.
+    pub fn recount(&self) -> Result<(Counts, BallotCheck), StoreError> {
         let err = db_error(&self.path);
-        let txn = self.db.begin_read().map_err(|e| err(&e))?;
+        let index = self.ballot_index(IndexLimits::default())?;
+        // A write transaction that is never committed: the index's run tables open in write transactions.
+        let txn = self.db.begin_write().map_err(|e| err(&e))?;
+        let runs = index.open_runs(&txn).map_err(|e| err(&e))?;
         let mut counts = Counts::default();
+        let mut check =
+            BallotCheck { ballots: index.len(), unmatched: 0, runs: index.runs(), replayed: index.in_memory() };
         for entry in txn.open_table(AUDIT).map_err(|e| err(&e))?.iter().map_err(|e| err(&e))? {
             let (seq, record) = entry.map_err(|e| err(&e))?;
-            let record: writer::AuditRecord = serde_json::from_str(record.value())
-                .map_err(|e| err(&format!("audit record {} is unreadable: {e}", seq.value())))?;
+            let seq = seq.value();
+            let record: ballot::AuditRecord = serde_json::from_str(record.value())
+                .map_err(|e| err(&format!("audit record {seq} is unreadable: {e}")))?;
+            let key = record.ballot_key().ok_or_else(|| err(&format!("audit record {seq}: client is not hex")))?;
+            let expected = Found { seq, case: record.case.clone() };
+            if index.get(&runs, &key).map_err(|e| err(&e))? != Some(expected) {
+                check.unmatched += 1;
+            }
             *counts.totals.entry(record.case.clone()).or_default() += 1;
             *counts.daily.entry(record.day).or_default().entry(record.case).or_default() += 1;
         }
-        let ballots = txn.open_table(BALLOTS).map_err(|e| err(&e))?.len().map_err(|e| err(&e))?;
-        Ok((counts, ballots))
+        Ok((counts, check))
     }
 
     pub fn path(&self) -> &str {

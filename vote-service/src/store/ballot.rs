@@ -1,0 +1,133 @@
+//! A ballot as the writer records it: the key that allows one vote per client, day and scope, its receipt, and its
+//! audit record. Hashing and formatting happen here, in the request handler, in parallel, so that the single
+//! writer only decides and stores.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::client::ClientKey;
+use crate::secret::Secret;
+
+/// One vote to record.
+#[derive(Debug, Clone)]
+pub struct Ballot {
+    pub case: String,
+    pub day: String,
+    /// `day|scope|` + the keyed hash of the client: one entry per client, day and scope (see [`ballot_key`]).
+    pub key: Vec<u8>,
+    pub receipt: String,
+    /// The audit record, as stored.
+    pub audit: String,
+}
+
+impl Ballot {
+    /// A ballot for `case`, by `client`, at `at` on local `day`; `scope` is what one vote a day is counted over
+    /// (empty for the whole election, else the category or the case).
+    pub fn new(
+        secret: &Secret,
+        election_id: &str,
+        case: &str,
+        scope: &str,
+        client: ClientKey,
+        at: Timestamp,
+        day: Date,
+    ) -> Self {
+        let client_hash = secret.hash(&[b"client", &client.bytes()]);
+        let day = day.to_string();
+        let key = ballot_key(&day, scope, &client_hash);
+        let receipt = receipt(secret, election_id, &key);
+        let record = AuditRecord {
+            at: at.to_string(),
+            day: day.clone(),
+            case: case.to_owned(),
+            scope: scope.to_owned(),
+            client: hex(&client_hash),
+            network: client.network(),
+            receipt: receipt.clone(),
+        };
+        let audit = serde_json::to_string(&record).expect("records serialise");
+        Ballot { case: case.to_owned(), day, key, receipt, audit }
+    }
+}
+
+/// The key of a ballot: `day|scope|` followed by the 16-byte keyed hash of the client.
+pub fn ballot_key(day: &str, scope: &str, client_hash: &[u8]) -> Vec<u8> {
+    [day.as_bytes(), b"|", scope.as_bytes(), b"|", client_hash].concat()
+}
+
+/// One audit record, as stored in the `audit` table: every counted vote, never a raw address.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub at: String,
+    pub day: String,
+    pub case: String,
+    /// What one vote a day counts over: empty (the election), a category or a case.
+    pub scope: String,
+    /// The keyed hash of the client, in hex.
+    pub client: String,
+    /// The client's /24 (IPv4) or /48 (IPv6).
+    pub network: String,
+    pub receipt: String,
+}
+
+impl AuditRecord {
+    /// The key of the ballot this record counts, or `None` if its client hash is not hex.
+    pub fn ballot_key(&self) -> Option<Vec<u8>> {
+        let hash = unhex(&self.client)?;
+        Some(ballot_key(&self.day, &self.scope, &hash))
+    }
+}
+
+/// A receipt: 12 characters from the keyed hash of the ballot's key (client, day, scope), grouped as
+/// `XXXX-XXXX-XXXX`. A retry of the same vote gets the same receipt; it reveals nothing about counts.
+fn receipt(secret: &Secret, election_id: &str, key: &[u8]) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let hash = secret.hash(&[b"receipt", election_id.as_bytes(), key]);
+    let bits = u64::from_be_bytes(hash[..8].try_into().expect("8 bytes"));
+    let chars: String = (0..12).map(|i| char::from(ALPHABET[((bits >> (i * 5)) & 31) as usize])).collect();
+    format!("{}-{}-{}", &chars[..4], &chars[4..8], &chars[8..])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn receipts_look_random_and_differ() {
+        let s = Secret::fixed(3);
+        assert_ne!(receipt(&s, "e", b"2020-08-22||a"), receipt(&s, "e", b"2020-08-22||b"));
+        assert_eq!(receipt(&s, "e", b"k").len(), 14);
+    }
+
+    #[test]
+    fn an_audit_record_names_its_ballot() {
+        let client = ClientKey::from_ip("203.0.113.9".parse().expect("ip"));
+        let ballot = Ballot::new(
+            &Secret::fixed(1),
+            "e",
+            "a",
+            "cat",
+            client,
+            Timestamp::UNIX_EPOCH,
+            jiff::civil::date(2020, 8, 22),
+        );
+        let record: AuditRecord = serde_json::from_str(&ballot.audit).expect("record");
+        assert_eq!(record.ballot_key(), Some(ballot.key.clone()));
+        assert!(ballot.key.starts_with(b"2020-08-22|cat|"));
+        assert_eq!(unhex("0aff"), Some(vec![10, 255]));
+        assert_eq!(unhex("0g"), None);
+        assert_eq!(unhex("abc"), None);
+    }
+}

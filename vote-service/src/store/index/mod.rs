@@ -1,0 +1,529 @@
+//! The ballot index: has this client already voted today, in this scope, and for what? A log-structured merge
+//! tree over redb tables, so that recording a vote is an append rather than an insert at a random place of a large
+//! B-tree (a page written per vote).
+//!
+//! - The **memtable** holds the newest ballots in memory. It needs no table of its own: each of its ballots has
+//!   its audit record, written in the same transaction, and opening the database replays the audit records from
+//!   `indexed_through` on.
+//! - When the memtable holds `memtable` ballots it is frozen (still looked up) and written as a new sorted **run**
+//!   ([`run`]), a chunk in each vote transaction; the transaction that completes the run moves `indexed_through`
+//!   past its ballots. A flush cut off by a restart is thrown away: the replay brings its ballots back.
+//! - When `fan_in` runs of one level exist they are **merged** into one run of the next level, a chunk in each vote
+//!   transaction (so no vote waits for a whole merge); the sources stay in use until the merged run is complete,
+//!   then it replaces them in one transaction. A merge cut off by a restart resumes after the last key it wrote.
+//! - Every run has a Bloom filter in memory ([`bloom`]), rebuilt on open, so a new client's vote reads no table.
+//!
+//! Which runs exist, the merge in progress and `indexed_through` are kept in the `meta` table as `ballot_index`,
+//! written in the transaction that changes them: a crash at any point leaves an index that agrees with the audit
+//! log.
+
+pub mod bloom;
+pub mod memtable;
+pub mod run;
+
+use std::collections::BTreeMap;
+
+use redb::{Database, ReadableDatabase, ReadableTable, TableHandle, WriteTransaction};
+use serde::{Deserialize, Serialize};
+
+use super::ballot::AuditRecord;
+use super::tables::{AUDIT, META};
+use bloom::Bloom;
+use memtable::{Frozen, Memtable};
+pub use run::Found;
+use run::{RunCursor, RunTable, RunWriter, corrupt, table_name};
+
+/// Sizes of the index's parts.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexLimits {
+    /// Ballots kept in memory before they are written as a run.
+    pub memtable: usize,
+    /// Runs of one level merged into one of the next.
+    pub fan_in: usize,
+    /// Entries per block of a run.
+    pub block: usize,
+    /// Work per transaction on a flush, and again on a merge: `merge_base` entries, plus `merge_per_vote` for each
+    /// vote in the batch (a run's entry is written at every level it passes, so this is several times one).
+    pub merge_base: u64,
+    pub merge_per_vote: u64,
+}
+
+impl Default for IndexLimits {
+    fn default() -> Self {
+        IndexLimits { memtable: 65_536, fan_in: 4, block: 64, merge_base: 2_048, merge_per_vote: 32 }
+    }
+}
+
+/// A run in use.
+#[derive(Debug)]
+struct Run {
+    id: u64,
+    level: u32,
+    entries: u64,
+    bloom: Bloom,
+}
+
+/// A frozen memtable being written as run `output`: entries before `next` are written; its ballots are those whose
+/// audit sequence number is below `through`.
+#[derive(Debug)]
+struct Flush {
+    frozen: Frozen,
+    output: u64,
+    next: usize,
+    through: u64,
+    writer: RunWriter,
+    bloom: Bloom,
+}
+
+/// A merge in progress: `sources` (run ids) into run `output`, written up to and including key `after`.
+#[derive(Debug)]
+struct Merge {
+    sources: Vec<u64>,
+    output: u64,
+    level: u32,
+    after: Option<Vec<u8>>,
+    writer: RunWriter,
+    bloom: Bloom,
+}
+
+/// What `meta.ballot_index` holds.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct State {
+    next_run: u64,
+    /// Ballots whose audit sequence number is below this are in the runs; the others are replayed.
+    indexed_through: u64,
+    runs: Vec<StoredRun>,
+    #[serde(default)]
+    merge: Option<StoredMerge>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredMerge {
+    sources: Vec<u64>,
+    output: u64,
+    level: u32,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredRun {
+    id: u64,
+    level: u32,
+    entries: u64,
+}
+
+/// The index, owned by the writer thread.
+#[derive(Debug)]
+pub struct BallotIndex {
+    memtable: Memtable,
+    flush: Option<Flush>,
+    runs: Vec<Run>,
+    next_run: u64,
+    indexed_through: u64,
+    merge: Option<Merge>,
+    limits: IndexLimits,
+}
+
+/// The runs' tables, opened once for the lookups of a batch.
+pub struct OpenRuns<'t> {
+    tables: Vec<redb::Table<'t, &'static [u8], &'static [u8]>>,
+}
+
+const STATE_KEY: &str = "ballot_index";
+
+impl BallotIndex {
+    /// Loads the index of `db`: removes the output of a merge a crash cut off, rebuilds the runs' Bloom filters
+    /// and replays the audit records not yet in a run into the memtable.
+    pub fn open(db: &Database, limits: IndexLimits) -> Result<Self, redb::Error> {
+        let txn = db.begin_write()?;
+        let state = read_state(&txn.open_table(META)?)?;
+        let in_use: Vec<u64> = state.runs.iter().map(|r| r.id).chain(state.merge.as_ref().map(|m| m.output)).collect();
+        let orphans: Vec<String> = txn
+            .list_tables()?
+            .map(|t| t.name().to_owned())
+            .filter(|name| run::run_id(name).is_some_and(|id| !in_use.contains(&id)))
+            .collect();
+        for name in &orphans {
+            txn.delete_table(RunTable::new(name))?;
+        }
+        txn.commit()?;
+        let txn = db.begin_read()?;
+        let mut runs = Vec::with_capacity(state.runs.len());
+        for stored in &state.runs {
+            let name = table_name(stored.id);
+            let table = txn.open_table(RunTable::new(&name))?;
+            let mut bloom = Bloom::with_capacity(stored.entries);
+            let mut entries = 0;
+            for block in table.iter()? {
+                let (_, block) = block?;
+                let mut block = run::BlockEntries::new(block.value());
+                while let Some((key, _, _)) = block.next_entry()? {
+                    bloom.insert(key);
+                    entries += 1;
+                }
+            }
+            if entries != stored.entries {
+                return Err(corrupt(&format!(
+                    "run {} holds {entries} ballots, {} expected",
+                    stored.id, stored.entries
+                )));
+            }
+            runs.push(Run { id: stored.id, level: stored.level, entries, bloom });
+        }
+        let merge = match &state.merge {
+            None => None,
+            Some(stored) => Some(resume_merge(&txn, stored, &runs, limits)?),
+        };
+        let mut memtable = Memtable::default();
+        for entry in txn.open_table(AUDIT)?.range(state.indexed_through..)? {
+            let (seq, record) = entry?;
+            let record: AuditRecord = serde_json::from_str(record.value())
+                .map_err(|e| corrupt(&format!("audit record {} is unreadable: {e}", seq.value())))?;
+            let key = record.ballot_key().ok_or_else(|| corrupt(&format!("audit record {}: client", seq.value())))?;
+            memtable.insert(&key, seq.value(), &record.case);
+        }
+        Ok(BallotIndex {
+            memtable,
+            flush: None,
+            runs,
+            next_run: state.next_run,
+            indexed_through: state.indexed_through,
+            merge,
+            limits,
+        })
+    }
+
+    /// Opens the runs' tables in `txn` for [`BallotIndex::get`]; drop them before [`BallotIndex::maintain`].
+    pub fn open_runs<'t>(&self, txn: &'t WriteTransaction) -> Result<OpenRuns<'t>, redb::Error> {
+        let tables =
+            self.runs.iter().map(|r| txn.open_table(RunTable::new(&table_name(r.id)))).collect::<Result<_, _>>()?;
+        Ok(OpenRuns { tables })
+    }
+
+    /// The ballot recorded under `key`, if any.
+    pub fn get(&self, runs: &OpenRuns, key: &[u8]) -> Result<Option<Found>, redb::Error> {
+        if let Some(found) = self.memtable.get(key) {
+            return Ok(Some(found));
+        }
+        if let Some(found) = self.flush.as_ref().and_then(|f| f.frozen.get(key)) {
+            return Ok(Some(found));
+        }
+        for (run, table) in self.runs.iter().zip(&runs.tables).rev() {
+            if run.bloom.may_contain(key)
+                && let Some(found) = run::find(table, key)?
+            {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Adds a ballot that [`BallotIndex::get`] did not find, with the sequence number of its audit record.
+    pub fn insert(&mut self, key: &[u8], seq: u64, case: &str) {
+        self.memtable.insert(key, seq, case);
+    }
+
+    /// After a batch of `votes` votes, in the same transaction: freezes the memtable if it is full, and advances
+    /// the flush and the merge. `next_seq` is the sequence number the next audit record will get.
+    pub fn maintain(&mut self, txn: &WriteTransaction, votes: usize, next_seq: u64) -> Result<(), redb::Error> {
+        let budget = self.limits.merge_base + self.limits.merge_per_vote * votes as u64;
+        let mut changed = false;
+        if self.flush.is_none() && self.memtable.len() >= self.limits.memtable {
+            let frozen = self.memtable.freeze();
+            let bloom = Bloom::with_capacity(frozen.len() as u64);
+            let writer = RunWriter::new(self.limits.block);
+            self.flush = Some(Flush { frozen, output: self.take_run_id(), next: 0, through: next_seq, writer, bloom });
+        }
+        if self.flush.is_some() {
+            changed |= self.advance_flush(txn, budget)?;
+        }
+        if self.merge.is_none() {
+            self.merge = self.next_merge();
+            changed |= self.merge.is_some();
+        }
+        if self.merge.is_some() {
+            changed |= self.advance_merge(txn, budget)?;
+        }
+        if changed {
+            let state = State {
+                next_run: self.next_run,
+                indexed_through: self.indexed_through,
+                runs: self.runs.iter().map(|r| StoredRun { id: r.id, level: r.level, entries: r.entries }).collect(),
+                merge: self.merge.as_ref().map(|m| StoredMerge {
+                    sources: m.sources.clone(),
+                    output: m.output,
+                    level: m.level,
+                }),
+            };
+            let json = serde_json::to_string(&state).expect("the state serialises");
+            txn.open_table(META)?.insert(STATE_KEY, json.as_str())?;
+        }
+        Ok(())
+    }
+
+    /// Writes up to `budget` more entries of the frozen memtable; when all are written, the run joins the index at
+    /// level 0. True if the set of runs changed.
+    fn advance_flush(&mut self, txn: &WriteTransaction, budget: u64) -> Result<bool, redb::Error> {
+        let flush = self.flush.as_mut().expect("a flush in progress");
+        let name = table_name(flush.output);
+        let mut table = txn.open_table(RunTable::new(&name))?;
+        let end = flush.frozen.len().min(flush.next.saturating_add(budget as usize));
+        let mut key = Vec::new();
+        for i in flush.next..end {
+            let (seq, case) = flush.frozen.entry(i, &mut key);
+            flush.writer.push(&mut table, &mut flush.bloom, (&key, seq, case))?;
+        }
+        flush.writer.finish(&mut table)?;
+        flush.next = end;
+        if end < flush.frozen.len() {
+            return Ok(false);
+        }
+        let flush = self.flush.take().expect("a flush in progress");
+        self.runs.push(Run { id: flush.output, level: 0, entries: flush.writer.written, bloom: flush.bloom });
+        self.indexed_through = flush.through;
+        Ok(true)
+    }
+
+    fn take_run_id(&mut self) -> u64 {
+        self.next_run += 1;
+        self.next_run - 1
+    }
+
+    /// The oldest `fan_in` runs of the lowest level that has that many.
+    fn next_merge(&mut self) -> Option<Merge> {
+        let fan_in = self.limits.fan_in.max(2);
+        let mut by_level: BTreeMap<u32, Vec<&Run>> = BTreeMap::new();
+        for run in &self.runs {
+            by_level.entry(run.level).or_default().push(run);
+        }
+        let (level, runs) = by_level.into_iter().find(|(_, runs)| runs.len() >= fan_in)?;
+        let sources: Vec<u64> = runs[..fan_in].iter().map(|r| r.id).collect();
+        let entries: u64 = runs[..fan_in].iter().map(|r| r.entries).sum();
+        Some(Merge {
+            sources,
+            output: self.take_run_id(),
+            level: level + 1,
+            after: None,
+            writer: RunWriter::new(self.limits.block),
+            bloom: Bloom::with_capacity(entries),
+        })
+    }
+
+    /// Merges up to `budget` more entries; when the sources are exhausted, the output replaces them. True if the
+    /// set of runs changed.
+    fn advance_merge(&mut self, txn: &WriteTransaction, budget: u64) -> Result<bool, redb::Error> {
+        let merge = self.merge.as_mut().expect("a merge in progress");
+        let sources = merge
+            .sources
+            .iter()
+            .map(|id| txn.open_table(RunTable::new(&table_name(*id))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut cursors = sources
+            .iter()
+            .map(|table| RunCursor::open(table, merge.after.as_deref()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let name = table_name(merge.output);
+        let mut output = txn.open_table(RunTable::new(&name))?;
+        let mut moved = 0;
+        let exhausted = loop {
+            if moved == budget {
+                break false;
+            }
+            // The smallest key under the cursors (keys are unique across runs).
+            let mut smallest: Option<(usize, &[u8])> = None;
+            for (i, cursor) in cursors.iter().enumerate() {
+                if let Some((key, _, _)) = cursor.peek()?
+                    && smallest.is_none_or(|(_, k)| key < k)
+                {
+                    smallest = Some((i, key));
+                }
+            }
+            let Some((i, _)) = smallest else { break true };
+            let entry = cursors[i].peek()?.expect("an entry under the cursor");
+            merge.writer.push(&mut output, &mut merge.bloom, entry)?;
+            merge.after = Some(entry.0.to_vec());
+            cursors[i].advance()?;
+            moved += 1;
+        };
+        merge.writer.finish(&mut output)?;
+        drop(output);
+        drop(cursors);
+        drop(sources);
+        if !exhausted {
+            return Ok(false);
+        }
+        let merge = self.merge.take().expect("a merge in progress");
+        for id in &merge.sources {
+            txn.delete_table(RunTable::new(&table_name(*id)))?;
+        }
+        let first = self.runs.iter().position(|r| merge.sources.contains(&r.id)).unwrap_or(self.runs.len());
+        self.runs.retain(|r| !merge.sources.contains(&r.id));
+        let run = Run { id: merge.output, level: merge.level, entries: merge.writer.written, bloom: merge.bloom };
+        self.runs.insert(first.min(self.runs.len()), run);
+        Ok(true)
+    }
+
+    pub fn limits(&self) -> IndexLimits {
+        self.limits
+    }
+
+    /// Ballots in the index: in runs and in memory.
+    pub fn len(&self) -> u64 {
+        self.runs.iter().map(|r| r.entries).sum::<u64>() + self.in_memory()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many runs the index has.
+    pub fn runs(&self) -> usize {
+        self.runs.len()
+    }
+
+    /// Ballots in memory only (the memtable, and a memtable being written as a run).
+    pub fn in_memory(&self) -> u64 {
+        (self.memtable.len() + self.flush.as_ref().map_or(0, |f| f.frozen.len())) as u64
+    }
+}
+
+/// A merge recorded in the state, picked up after the last key its output holds.
+fn resume_merge(
+    txn: &redb::ReadTransaction,
+    stored: &StoredMerge,
+    runs: &[Run],
+    limits: IndexLimits,
+) -> Result<Merge, redb::Error> {
+    let entries = runs.iter().filter(|r| stored.sources.contains(&r.id)).map(|r| r.entries).sum();
+    let mut merge = Merge {
+        sources: stored.sources.clone(),
+        output: stored.output,
+        level: stored.level,
+        after: None,
+        writer: RunWriter::new(limits.block),
+        bloom: Bloom::with_capacity(entries),
+    };
+    let name = table_name(stored.output);
+    let table = match txn.open_table(RunTable::new(&name)) {
+        Ok(table) => table,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(merge),
+        Err(e) => return Err(e.into()),
+    };
+    for block in table.iter()? {
+        let (_, block) = block?;
+        let mut block = run::BlockEntries::new(block.value());
+        while let Some((key, _, _)) = block.next_entry()? {
+            merge.bloom.insert(key);
+            merge.writer.written += 1;
+            merge.after = Some(key.to_vec());
+        }
+    }
+    Ok(merge)
+}
+
+fn read_state(meta: &impl ReadableTable<&'static str, &'static str>) -> Result<State, redb::Error> {
+    match meta.get(STATE_KEY)? {
+        None => Ok(State::default()),
+        Some(json) => serde_json::from_str(json.value()).map_err(|e| corrupt(&format!("meta.{STATE_KEY}: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::client::ClientKey;
+    use crate::secret::Secret;
+    use crate::store::Store;
+    use crate::store::ballot::Ballot;
+    use crate::store::writer::{Outcome, record};
+
+    /// Small enough that a few hundred votes flush, merge over several transactions, and reach level 2.
+    const TINY: IndexLimits = IndexLimits { memtable: 5, fan_in: 2, block: 3, merge_base: 8, merge_per_vote: 1 };
+
+    fn ballot(client: u8, day: u8, case: u8) -> Ballot {
+        let ip = ClientKey::from_ip(format!("10.0.{client}.1").parse().expect("ip"));
+        let case = format!("c{case}");
+        Ballot::new(
+            &Secret::fixed(1),
+            "e",
+            &case,
+            "",
+            ip,
+            jiff::Timestamp::UNIX_EPOCH,
+            jiff::civil::date(2020, 8, day as i8),
+        )
+    }
+
+    /// Votes in batches, reopening the index (as after a crash or restart) where asked, and checks every outcome
+    /// against a map of the first vote of each client and day.
+    fn run(
+        votes: &[(u8, u8, u8)],
+        batches: &[usize],
+        reopen: &[bool],
+    ) -> (tempfile::TempDir, Store, BallotIndex, bool) {
+        let dir = tempfile::tempdir().expect("temp");
+        let store = Store::open_existing_or_new(&dir.path().join("v.redb")).expect("open");
+        let mut index = BallotIndex::open(&store.db, TINY).expect("index");
+        let mut model: HashMap<(u8, u8), u8> = HashMap::new();
+        let mut reopened_mid_merge = false;
+        let (mut at, mut round) = (0, 0);
+        while at < votes.len() {
+            let size = batches[round % batches.len()].min(votes.len() - at);
+            let ballots: Vec<Ballot> = votes[at..at + size].iter().map(|&(c, d, k)| ballot(c, d, k)).collect();
+            let refs: Vec<&Ballot> = ballots.iter().collect();
+            let outcomes = record(&store.db, &mut index, &refs).expect("commit");
+            for (&(client, day, case), outcome) in votes[at..at + size].iter().zip(outcomes) {
+                let seen = model.contains_key(&(client, day));
+                let first = *model.entry((client, day)).or_insert(case);
+                match outcome {
+                    Outcome::Counted { repeat, .. } if first == case => assert_eq!(repeat, seen),
+                    Outcome::AlreadyVoted { case: voted } if first != case => assert_eq!(voted, format!("c{first}")),
+                    other => panic!("client {client} day {day} case {case} (first {first}): {other:?}"),
+                }
+            }
+            if reopen[round % reopen.len()] {
+                reopened_mid_merge |= index.merge.is_some();
+                index = BallotIndex::open(&store.db, TINY).expect("reopen");
+            }
+            at += size;
+            round += 1;
+        }
+        (dir, store, index, reopened_mid_merge)
+    }
+
+    #[test]
+    fn ballots_are_found_across_flushes_merges_and_reopens() {
+        let votes: Vec<(u8, u8, u8)> =
+            (0..400u32).map(|i| ((i * 37 % 150) as u8, 22 + (i / 150 % 2) as u8, (i % 3) as u8)).collect();
+        let (_dir, store, index, reopened_mid_merge) = run(&votes, &[1, 7, 3, 12], &[false, true]);
+        assert!(reopened_mid_merge, "a reopen cut a merge off");
+        assert!(index.runs.iter().any(|r| r.level >= 2), "runs merged twice: {:?}", index.runs);
+        let (_, check) = store.recount().expect("recount");
+        assert_eq!(check.unmatched, 0);
+        assert_eq!(check.ballots, 300, "150 clients on two days");
+        let txn = store.db.begin_write().expect("txn");
+        let names: Vec<String> = txn.list_tables().expect("tables").map(|t| t.name().to_owned()).collect();
+        let runs = names.iter().filter(|n| run::run_id(n).is_some()).count();
+        assert!(runs <= index.runs.len() + 1, "no run table is left behind: {names:?}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn the_index_agrees_with_the_audit_log(
+            votes in prop::collection::vec((0u8..40, 22u8..24, 0u8..3), 1..160),
+            batches in prop::collection::vec(1usize..9, 1..5),
+            reopen in prop::collection::vec(any::<bool>(), 1..5),
+        ) {
+            let (_dir, store, index, _) = run(&votes, &batches, &reopen);
+            let (counts, check) = store.recount().expect("recount");
+            prop_assert_eq!(check.unmatched, 0);
+            prop_assert_eq!(check.ballots, counts.total());
+            prop_assert_eq!(index.len(), counts.total());
+            prop_assert_eq!(store.counts().expect("counts"), counts);
+        }
+    }
+}
