@@ -8,9 +8,15 @@ use std::path::{Path, PathBuf};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-/// The service's secret key.
+/// The service's secret key, kept as an HMAC already keyed with it (the key schedule is done once, not per vote).
 #[derive(Clone)]
-pub struct Secret([u8; 32]);
+pub struct Secret(Hmac<Sha256>);
+
+impl Secret {
+    fn from_key(key: &[u8; 32]) -> Self {
+        Secret(Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length"))
+    }
+}
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -23,7 +29,7 @@ impl Secret {
     pub fn load_or_create(db: &Path) -> std::io::Result<Self> {
         let path = path_for(db);
         match std::fs::read(&path) {
-            Ok(bytes) => bytes.try_into().map(Secret).map_err(|_| {
+            Ok(bytes) => <[u8; 32]>::try_from(bytes).map(|key| Secret::from_key(&key)).map_err(|_| {
                 std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
                     format!("{} is not a 32-byte secret", path.display()),
@@ -39,7 +45,7 @@ impl Secret {
                 let mut file = options.open(&path)?;
                 file.write_all(&key)?;
                 file.sync_all()?;
-                Ok(Secret(key))
+                Ok(Secret::from_key(&key))
             }
             Err(e) => Err(e),
         }
@@ -47,12 +53,12 @@ impl Secret {
 
     #[cfg(test)]
     pub fn fixed(byte: u8) -> Self {
-        Secret([byte; 32])
+        Secret::from_key(&[byte; 32])
     }
 
     /// HMAC-SHA256 of `parts` (joined unambiguously), first 16 bytes.
     pub fn hash(&self, parts: &[&[u8]]) -> [u8; 16] {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        let mut mac = self.0.clone();
         for part in parts {
             mac.update(&(part.len() as u32).to_be_bytes());
             mac.update(part);

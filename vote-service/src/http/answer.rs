@@ -4,7 +4,7 @@
 use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::{Response, StatusCode, header};
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 /// An answer before it is rendered.
 #[derive(Debug, Clone)]
@@ -12,19 +12,19 @@ pub struct Answer {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
-    /// More fields of the JSON body.
-    pub fields: Map<String, Value>,
+    /// More fields of the JSON body, in order.
+    pub fields: Vec<(&'static str, Value)>,
     /// Extra headers, e.g. `Retry-After`.
     pub headers: Vec<(header::HeaderName, String)>,
 }
 
 impl Answer {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Answer { status, code, message: message.into(), fields: Map::new(), headers: Vec::new() }
+        Answer { status, code, message: message.into(), fields: Vec::new(), headers: Vec::new() }
     }
 
-    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.fields.insert(key.to_owned(), value.into());
+    pub fn with(mut self, key: &'static str, value: impl Into<Value>) -> Self {
+        self.fields.push((key, value.into()));
         self
     }
 
@@ -73,21 +73,36 @@ impl Answer {
     }
 
     /// The answer as a JSON response.
-    pub fn json(mut self) -> Response<Full<Bytes>> {
-        let mut body = Map::new();
-        body.insert("code".to_owned(), json!(self.code));
-        body.insert("message".to_owned(), json!(self.message));
-        body.extend(std::mem::take(&mut self.fields));
-        let bytes = serde_json::to_vec(&Value::Object(body)).expect("answers serialise");
+    pub fn json(self) -> Response<Full<Bytes>> {
+        let bytes = self.json_body();
         self.respond("application/json; charset=utf-8", bytes)
+    }
+
+    /// The JSON body: `code`, `message`, then the fields in the order they were added.
+    fn json_body(&self) -> Vec<u8> {
+        use serde::ser::{SerializeMap, Serializer};
+        let mut bytes = Vec::with_capacity(256);
+        let mut serializer = serde_json::Serializer::new(&mut bytes);
+        let written = (|| {
+            let mut map = serializer.serialize_map(Some(2 + self.fields.len()))?;
+            map.serialize_entry("code", self.code)?;
+            map.serialize_entry("message", &self.message)?;
+            for (key, value) in &self.fields {
+                map.serialize_entry(key, value)?;
+            }
+            map.end()
+        })();
+        written.expect("answers serialise");
+        bytes
     }
 
     /// The answer as a small HTML page, for a form posted without JavaScript; `back` links to the case page.
     pub fn html(self, back: Option<&str>) -> Response<Full<Bytes>> {
         let receipt = self
             .fields
-            .get("receipt")
-            .and_then(Value::as_str)
+            .iter()
+            .find(|(key, _)| *key == "receipt")
+            .and_then(|(_, value)| value.as_str())
             .map(|r| format!("<p>回执编号：<strong>{}</strong></p>", escape(r)));
         let back = back.filter(|b| b.starts_with('/') || b.starts_with("https://"));
         let page = format!(
@@ -127,7 +142,10 @@ mod tests {
 
     #[test]
     fn json_answers_carry_code_message_and_fields() {
-        let response = Answer::new(StatusCode::OK, "counted", "投票成功").with("receipt", "AB").json();
+        let answer = Answer::new(StatusCode::OK, "counted", "投票成功\"").with("receipt", "AB").with("n", 2);
+        let body = String::from_utf8(answer.json_body()).expect("UTF-8");
+        assert_eq!(body, r#"{"code":"counted","message":"投票成功\"","receipt":"AB","n":2}"#);
+        let response = answer.json();
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json; charset=utf-8");
     }

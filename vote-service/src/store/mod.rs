@@ -164,7 +164,7 @@ impl Store {
         let index = self.ballot_index(IndexLimits::default())?;
         // A write transaction that is never committed: the index's run tables open in write transactions.
         let txn = self.db.begin_write().map_err(|e| err(&e))?;
-        let runs = index.open_runs(&txn).map_err(|e| err(&e))?;
+        let mut runs = index.open_runs(&txn);
         let mut counts = Counts::default();
         let mut check =
             BallotCheck { ballots: index.len(), unmatched: 0, runs: index.runs(), replayed: index.in_memory() };
@@ -175,7 +175,7 @@ impl Store {
                 .map_err(|e| err(&format!("audit record {seq} is unreadable: {e}")))?;
             let key = record.ballot_key().ok_or_else(|| err(&format!("audit record {seq}: client is not hex")))?;
             let expected = Found { seq, case: record.case.clone() };
-            if index.get(&runs, &key).map_err(|e| err(&e))? != Some(expected) {
+            if index.get(&mut runs, &key).map_err(|e| err(&e))? != Some(expected) {
                 check.unmatched += 1;
             }
             *counts.totals.entry(record.case.clone()).or_default() += 1;

@@ -108,13 +108,13 @@ pub fn record(db: &Database, index: &mut BallotIndex, ballots: &[&Ballot]) -> Re
     txn.set_durability(Durability::Immediate)?;
     let mut outcomes = Vec::with_capacity(ballots.len());
     let next_seq = {
-        let runs = index.open_runs(&txn)?;
+        let mut runs = index.open_runs(&txn);
         let mut audit = txn.open_table(AUDIT)?;
         let mut seq = audit.last()?.map_or(0, |(k, _)| k.value() + 1);
         let mut totals: BTreeMap<&str, u64> = BTreeMap::new();
         let mut daily: BTreeMap<(&str, &str), u64> = BTreeMap::new();
         for ballot in ballots {
-            outcomes.push(match index.get(&runs, &ballot.key)? {
+            outcomes.push(match index.get(&mut runs, &ballot.key)? {
                 None => {
                     index.insert(&ballot.key, seq, &ballot.case);
                     audit.insert(seq, ballot.audit.as_str())?;

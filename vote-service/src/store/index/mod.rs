@@ -123,9 +123,11 @@ pub struct BallotIndex {
     limits: IndexLimits,
 }
 
-/// The runs' tables, opened once for the lookups of a batch.
+/// The runs' tables in a transaction, each opened the first time a lookup needs it (most batches need none: the
+/// Bloom filters answer).
 pub struct OpenRuns<'t> {
-    tables: Vec<redb::Table<'t, &'static [u8], &'static [u8]>>,
+    txn: &'t WriteTransaction,
+    tables: Vec<Option<redb::Table<'t, &'static [u8], &'static [u8]>>>,
 }
 
 const STATE_KEY: &str = "ballot_index";
@@ -192,25 +194,28 @@ impl BallotIndex {
         })
     }
 
-    /// Opens the runs' tables in `txn` for [`BallotIndex::get`]; drop them before [`BallotIndex::maintain`].
-    pub fn open_runs<'t>(&self, txn: &'t WriteTransaction) -> Result<OpenRuns<'t>, redb::Error> {
-        let tables =
-            self.runs.iter().map(|r| txn.open_table(RunTable::new(&table_name(r.id)))).collect::<Result<_, _>>()?;
-        Ok(OpenRuns { tables })
+    /// The runs' tables in `txn`, for [`BallotIndex::get`]; drop them before [`BallotIndex::maintain`].
+    pub fn open_runs<'t>(&self, txn: &'t WriteTransaction) -> OpenRuns<'t> {
+        OpenRuns { txn, tables: self.runs.iter().map(|_| None).collect() }
     }
 
     /// The ballot recorded under `key`, if any.
-    pub fn get(&self, runs: &OpenRuns, key: &[u8]) -> Result<Option<Found>, redb::Error> {
+    pub fn get(&self, runs: &mut OpenRuns, key: &[u8]) -> Result<Option<Found>, redb::Error> {
         if let Some(found) = self.memtable.get(key) {
             return Ok(Some(found));
         }
         if let Some(found) = self.flush.as_ref().and_then(|f| f.frozen.get(key)) {
             return Ok(Some(found));
         }
-        for (run, table) in self.runs.iter().zip(&runs.tables).rev() {
-            if run.bloom.may_contain(key)
-                && let Some(found) = run::find(table, key)?
-            {
+        for (run, table) in self.runs.iter().zip(runs.tables.iter_mut()).rev() {
+            if !run.bloom.may_contain(key) {
+                continue;
+            }
+            let table = match table {
+                Some(table) => table,
+                None => table.insert(runs.txn.open_table(RunTable::new(&table_name(run.id)))?),
+            };
+            if let Some(found) = run::find(table, key)? {
                 return Ok(Some(found));
             }
         }
