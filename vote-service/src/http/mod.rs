@@ -100,18 +100,16 @@ enum Form {
 
 async fn vote(app: &App, peer: IpAddr, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let form = match content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase().as_str() {
-        "application/json" => Form::Json,
-        "application/x-www-form-urlencoded" => Form::Html,
-        _ => return Answer::wrong_content_type().json(),
+    let media_type = content_type.split(';').next().unwrap_or("").trim();
+    let form = if media_type.eq_ignore_ascii_case("application/json") {
+        Form::Json
+    } else if media_type.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        Form::Html
+    } else {
+        return Answer::wrong_content_type().json();
     };
-    let forwarded: Vec<String> = request
-        .headers()
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok().map(str::to_owned))
-        .collect();
-    let forwarded: Vec<&str> = forwarded.iter().map(String::as_str).collect();
+    let forwarded: Vec<&str> =
+        request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
     let client = app.proxies.client(peer, &forwarded);
     let body = match tokio::time::timeout(BODY_TIMEOUT, Limited::new(request.into_body(), MAX_BODY).collect()).await {
         Ok(Ok(body)) => body.to_bytes(),

@@ -37,14 +37,14 @@ impl Ballot {
         let day = day.to_string();
         let key = ballot_key(&day, scope, &client_hash);
         let receipt = receipt(secret, election_id, &key);
-        let record = AuditRecord {
-            at: at.to_string(),
-            day: day.clone(),
-            case: case.to_owned(),
-            scope: scope.to_owned(),
-            client: hex(&client_hash),
-            network: client.network(),
-            receipt: receipt.clone(),
+        let record = AuditFields {
+            at: &at.to_string(),
+            day: &day,
+            case,
+            scope,
+            client: &hex(&client_hash),
+            network: &client.network(),
+            receipt: &receipt,
         };
         let audit = serde_json::to_string(&record).expect("records serialise");
         Ballot { case: case.to_owned(), day, key, receipt, audit }
@@ -71,6 +71,19 @@ pub struct AuditRecord {
     pub receipt: String,
 }
 
+/// An audit record as it is written, borrowing what the ballot already has. (Same fields as [`AuditRecord`], which
+/// reads it back; a test checks that they agree.)
+#[derive(Serialize)]
+struct AuditFields<'a> {
+    at: &'a str,
+    day: &'a str,
+    case: &'a str,
+    scope: &'a str,
+    client: &'a str,
+    network: &'a str,
+    receipt: &'a str,
+}
+
 impl AuditRecord {
     /// The key of the ballot this record counts, or `None` if its client hash is not hex.
     pub fn ballot_key(&self) -> Option<Vec<u8>> {
@@ -85,12 +98,24 @@ fn receipt(secret: &Secret, election_id: &str, key: &[u8]) -> String {
     const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     let hash = secret.hash(&[b"receipt", election_id.as_bytes(), key]);
     let bits = u64::from_be_bytes(hash[..8].try_into().expect("8 bytes"));
-    let chars: String = (0..12).map(|i| char::from(ALPHABET[((bits >> (i * 5)) & 31) as usize])).collect();
-    format!("{}-{}-{}", &chars[..4], &chars[4..8], &chars[8..])
+    let mut out = String::with_capacity(14);
+    for i in 0..12 {
+        if i == 4 || i == 8 {
+            out.push('-');
+        }
+        out.push(char::from(ALPHABET[((bits >> (i * 5)) & 31) as usize]));
+    }
+    out
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
@@ -107,6 +132,9 @@ mod tests {
     #[test]
     fn receipts_look_random_and_differ() {
         let s = Secret::fixed(3);
+        let r = receipt(&s, "e", b"2020-08-22||a");
+        assert!(r.len() == 14 && r.as_bytes()[4] == b'-' && r.as_bytes()[9] == b'-', "{r}");
+        assert_eq!(hex(&[0, 15, 16, 255]), "000f10ff");
         assert_ne!(receipt(&s, "e", b"2020-08-22||a"), receipt(&s, "e", b"2020-08-22||b"));
         assert_eq!(receipt(&s, "e", b"k").len(), 14);
     }
@@ -125,6 +153,9 @@ mod tests {
         );
         let record: AuditRecord = serde_json::from_str(&ballot.audit).expect("record");
         assert_eq!(record.ballot_key(), Some(ballot.key.clone()));
+        assert_eq!((record.case.as_str(), record.scope.as_str(), record.day.as_str()), ("a", "cat", "2020-08-22"));
+        assert_eq!((record.network.as_str(), record.receipt), ("203.0.113.0/24", ballot.receipt.clone()));
+        assert_eq!(record.at, "1970-01-01T00:00:00Z");
         assert!(ballot.key.starts_with(b"2020-08-22|cat|"));
         assert_eq!(unhex("0aff"), Some(vec![10, 255]));
         assert_eq!(unhex("0g"), None);

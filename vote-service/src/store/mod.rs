@@ -1,6 +1,7 @@
 //! The vote database (redb): opening it with the election's rules frozen, the group-commit [`writer`] with its
-//! [`ballot`]s and [`index`], and reading counts back for the tally, the export and `verify`.
+//! [`ballot`]s, [`index`] and [`audit`] log, and reading counts back for the tally, the export and `verify`.
 
+pub mod audit;
 pub mod ballot;
 pub mod index;
 pub mod tables;
@@ -168,19 +169,20 @@ impl Store {
         let mut counts = Counts::default();
         let mut check =
             BallotCheck { ballots: index.len(), unmatched: 0, runs: index.runs(), replayed: index.in_memory() };
-        for entry in txn.open_table(AUDIT).map_err(|e| err(&e))?.iter().map_err(|e| err(&e))? {
-            let (seq, record) = entry.map_err(|e| err(&e))?;
-            let seq = seq.value();
-            let record: ballot::AuditRecord = serde_json::from_str(record.value())
-                .map_err(|e| err(&format!("audit record {seq} is unreadable: {e}")))?;
-            let key = record.ballot_key().ok_or_else(|| err(&format!("audit record {seq}: client is not hex")))?;
+        let audit_table = txn.open_table(AUDIT).map_err(|e| err(&e))?;
+        audit::each_from(&audit_table, 0, |seq, record| {
+            let record: ballot::AuditRecord = serde_json::from_str(record)
+                .map_err(|e| index::run::corrupt(&format!("audit record {seq} is unreadable: {e}")))?;
+            let key = record.ballot_key().ok_or_else(|| index::run::corrupt(&format!("audit record {seq}: client")))?;
             let expected = Found { seq, case: record.case.clone() };
-            if index.get(&mut runs, &key).map_err(|e| err(&e))? != Some(expected) {
+            if index.get(&mut runs, &key)? != Some(expected) {
                 check.unmatched += 1;
             }
             *counts.totals.entry(record.case.clone()).or_default() += 1;
             *counts.daily.entry(record.day).or_default().entry(record.case).or_default() += 1;
-        }
+            Ok(())
+        })
+        .map_err(|e| err(&e))?;
         Ok((counts, check))
     }
 

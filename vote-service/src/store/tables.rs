@@ -11,6 +11,7 @@ pub const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
 pub const TOTALS: TableDefinition<&str, u64> = TableDefinition::new("totals");
 /// Votes per (local day, case).
 pub const DAILY: TableDefinition<(&str, &str), u64> = TableDefinition::new("daily");
-/// Every counted vote, by sequence number, as JSON: `{at, day, case, scope, client, network, receipt}`. `client`
-/// is the keyed hash, `network` the /24 or /48: never a raw address.
+/// The audit log ([`super::audit`]): every counted vote as JSON, `{at, day, case, scope, client, network,
+/// receipt}`, one entry per transaction holding its records as lines under the sequence number of the first.
+/// `client` is the keyed hash, `network` the /24 or /48: never a raw address.
 pub const AUDIT: TableDefinition<u64, &str> = TableDefinition::new("audit");

@@ -10,6 +10,7 @@ use std::thread::JoinHandle;
 use redb::{Database, Durability, ReadableTable};
 use tokio::sync::{mpsc, oneshot};
 
+use super::audit;
 use super::ballot::Ballot;
 use super::index::{BallotIndex, Found, IndexLimits};
 use super::tables::{AUDIT, DAILY, TOTALS};
@@ -100,7 +101,7 @@ fn reload(db: &Database, limits: IndexLimits) -> Option<BallotIndex> {
 
 /// Checks and records `ballots` in one durable transaction, one after the other in the order given: per vote a
 /// lookup in the ballot index (in memory for almost every new client) and, if it is new, its entry in the index
-/// and its audit record; the counters once per batch; then the index's upkeep (a flush of its memtable, a chunk of
+/// and its audit record; the audit records and the counters once per batch; then the index's upkeep (a flush of its memtable, a chunk of
 /// a merge) in the same transaction. On an error the transaction is not committed and `index` may be ahead of the
 /// disk: read it again.
 pub fn record(db: &Database, index: &mut BallotIndex, ballots: &[&Ballot]) -> Result<Vec<Outcome>, redb::Error> {
@@ -110,14 +111,19 @@ pub fn record(db: &Database, index: &mut BallotIndex, ballots: &[&Ballot]) -> Re
     let next_seq = {
         let mut runs = index.open_runs(&txn);
         let mut audit = txn.open_table(AUDIT)?;
-        let mut seq = audit.last()?.map_or(0, |(k, _)| k.value() + 1);
+        let first = audit::next_seq(&audit)?;
+        let mut seq = first;
+        let mut records = String::new();
         let mut totals: BTreeMap<&str, u64> = BTreeMap::new();
         let mut daily: BTreeMap<(&str, &str), u64> = BTreeMap::new();
         for ballot in ballots {
             outcomes.push(match index.get(&mut runs, &ballot.key)? {
                 None => {
                     index.insert(&ballot.key, seq, &ballot.case);
-                    audit.insert(seq, ballot.audit.as_str())?;
+                    if seq > first {
+                        records.push('\n');
+                    }
+                    records.push_str(&ballot.audit);
                     seq += 1;
                     *totals.entry(&ballot.case).or_default() += 1;
                     *daily.entry((&ballot.day, &ballot.case)).or_default() += 1;
@@ -131,6 +137,7 @@ pub fn record(db: &Database, index: &mut BallotIndex, ballots: &[&Ballot]) -> Re
                 Some(Found { case, .. }) => Outcome::AlreadyVoted { case },
             });
         }
+        audit::append(&mut audit, first, &records)?;
         let mut total_table = txn.open_table(TOTALS)?;
         for (case, n) in totals {
             let before = total_table.get(case)?.map_or(0, |v| v.value());
@@ -218,8 +225,12 @@ mod tests {
         assert_eq!(outcomes[40], Outcome::AlreadyVoted { case: "a".to_owned() });
         assert!(matches!(outcomes[41], Outcome::Counted { repeat: true, .. }));
         let txn = store.db.begin_read().expect("read");
-        let audit = txn.open_table(AUDIT).expect("audit");
-        let logged: Vec<String> = audit.iter().expect("iter").map(|e| e.expect("entry").1.value().to_owned()).collect();
+        let mut logged = Vec::new();
+        audit::each_from(&txn.open_table(AUDIT).expect("audit"), 0, |_, record| {
+            logged.push(record.to_owned());
+            Ok(())
+        })
+        .expect("read");
         let expected: Vec<&str> = ballots[..40].iter().map(|b| b.audit.as_str()).collect();
         assert_eq!(logged, expected, "the audit log reads in arrival order");
     }

@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 use redb::{Database, ReadableDatabase, ReadableTable, TableHandle, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
+use super::audit;
 use super::ballot::AuditRecord;
 use super::tables::{AUDIT, META};
 use bloom::Bloom;
@@ -176,13 +177,13 @@ impl BallotIndex {
             Some(stored) => Some(resume_merge(&txn, stored, &runs, limits)?),
         };
         let mut memtable = Memtable::default();
-        for entry in txn.open_table(AUDIT)?.range(state.indexed_through..)? {
-            let (seq, record) = entry?;
-            let record: AuditRecord = serde_json::from_str(record.value())
-                .map_err(|e| corrupt(&format!("audit record {} is unreadable: {e}", seq.value())))?;
-            let key = record.ballot_key().ok_or_else(|| corrupt(&format!("audit record {}: client", seq.value())))?;
-            memtable.insert(&key, seq.value(), &record.case);
-        }
+        audit::each_from(&txn.open_table(AUDIT)?, state.indexed_through, |seq, record| {
+            let record: AuditRecord =
+                serde_json::from_str(record).map_err(|e| corrupt(&format!("audit record {seq} is unreadable: {e}")))?;
+            let key = record.ballot_key().ok_or_else(|| corrupt(&format!("audit record {seq}: client")))?;
+            memtable.insert(&key, seq, &record.case);
+            Ok(())
+        })?;
         Ok(BallotIndex {
             memtable,
             flush: None,
