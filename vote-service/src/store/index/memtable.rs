@@ -74,6 +74,11 @@ pub struct Memtable {
 }
 
 impl Memtable {
+    /// An empty memtable with room for `capacity` ballots.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Memtable { entries: HashMap::with_capacity(capacity), ..Memtable::default() }
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -96,48 +101,88 @@ impl Memtable {
         self.entries.insert(key, (seq, case));
     }
 
-    /// Empties the memtable into a [`Frozen`] one, sorted by key for writing as a run.
-    pub fn freeze(&mut self) -> Frozen {
-        let entries = std::mem::take(&mut self.entries);
-        let mut order: Vec<Key> = entries.keys().copied().collect();
-        let names = &self.prefixes.names;
-        let mut rank: Vec<u32> = (0..names.len() as u32).collect();
-        rank.sort_by(|a, b| names[*a as usize].cmp(&names[*b as usize]));
-        // Sorting by (rank of prefix, hash) is sorting by the key's bytes unless a prefix begins another one (a
-        // scope with a `|` in it); then compare the bytes themselves.
-        let nested = rank.windows(2).any(|w| names[w[1] as usize].starts_with(&names[w[0] as usize]));
-        if nested {
-            order.sort_unstable_by(|(pa, ha), (pb, hb)| {
-                names[*pa as usize].iter().chain(ha).cmp(names[*pb as usize].iter().chain(hb))
-            });
-        } else {
-            let mut rank_of = vec![0; rank.len()];
-            for (r, n) in rank.iter().enumerate() {
-                rank_of[*n as usize] = r as u32;
-            }
-            order.sort_unstable_by_key(|(prefix, hash)| (rank_of[*prefix as usize], *hash));
-        }
+    /// Empties the memtable into a [`Frozen`] one, to be written as a run. Its keys are sorted on a helper thread
+    /// (a 65,536-ballot sort would hold up the votes of a batch); the memtable starts again with room for
+    /// `capacity` ballots, so that it does not grow (and rehash) while votes wait.
+    pub fn freeze(&mut self, capacity: usize) -> Frozen {
+        let entries = std::mem::replace(&mut self.entries, HashMap::with_capacity(capacity));
+        let keys: Vec<Key> = entries.keys().copied().collect();
+        let names = self.prefixes.names.clone();
+        let sorting = std::thread::Builder::new().name("ballot-sort".to_owned()).spawn({
+            let names = names.clone();
+            move || sort_keys(keys, &names)
+        });
+        let order = match sorting {
+            Ok(handle) => Order::Sorting(handle),
+            // No thread to be had: sort here.
+            Err(_) => Order::Sorted(sort_keys(entries.keys().copied().collect(), &names)),
+        };
         Frozen { entries, order, prefixes: self.prefixes.clone(), cases: self.cases.clone() }
     }
+}
+
+/// `keys` in ascending order of their bytes; `names` are the prefixes by number.
+fn sort_keys(mut keys: Vec<Key>, names: &[Box<[u8]>]) -> Vec<Key> {
+    let mut rank: Vec<u32> = (0..names.len() as u32).collect();
+    rank.sort_by(|a, b| names[*a as usize].cmp(&names[*b as usize]));
+    // Sorting by (rank of prefix, hash) is sorting by the key's bytes unless a prefix begins another one (a scope
+    // with a `|` in it); then compare the bytes themselves.
+    let nested = rank.windows(2).any(|w| names[w[1] as usize].starts_with(&names[w[0] as usize]));
+    if nested {
+        keys.sort_unstable_by(|(pa, ha), (pb, hb)| {
+            names[*pa as usize].iter().chain(ha).cmp(names[*pb as usize].iter().chain(hb))
+        });
+    } else {
+        let mut rank_of = vec![0; rank.len()];
+        for (r, n) in rank.iter().enumerate() {
+            rank_of[*n as usize] = r as u32;
+        }
+        keys.sort_unstable_by_key(|(prefix, hash)| (rank_of[*prefix as usize], *hash));
+    }
+    keys
+}
+
+/// The keys of a frozen memtable in ascending order: being sorted, or sorted.
+#[derive(Debug)]
+enum Order {
+    Sorting(std::thread::JoinHandle<Vec<Key>>),
+    Sorted(Vec<Key>),
 }
 
 /// A memtable being written as a run: still looked up until the run is complete.
 #[derive(Debug)]
 pub struct Frozen {
     entries: HashMap<Key, Value>,
-    /// The keys in ascending order of their bytes.
-    order: Vec<Key>,
+    order: Order,
     prefixes: Names<[u8]>,
     cases: Names<str>,
 }
 
 impl Frozen {
     pub fn len(&self) -> usize {
-        self.order.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
+        self.entries.is_empty()
+    }
+
+    /// Whether the keys are sorted, so that [`Frozen::entry`] may be called. `wait` waits for the sort.
+    pub fn sorted(&mut self, wait: bool) -> bool {
+        if let Order::Sorting(handle) = &self.order
+            && (wait || handle.is_finished())
+        {
+            let Order::Sorting(handle) = std::mem::replace(&mut self.order, Order::Sorted(Vec::new())) else {
+                unreachable!("matched above")
+            };
+            let sorted = handle.join().unwrap_or_else(|_| {
+                // The sort thread failed (it cannot, short of memory): sort here.
+                let names = self.prefixes.names.clone();
+                sort_keys(self.entries.keys().copied().collect(), &names)
+            });
+            self.order = Order::Sorted(sorted);
+        }
+        matches!(self.order, Order::Sorted(_))
     }
 
     pub fn get(&self, key: &[u8]) -> Option<Found> {
@@ -146,9 +191,10 @@ impl Frozen {
         Some(Found { seq: *seq, case: self.cases.name(*case).to_owned() })
     }
 
-    /// Entry `i` in key order, with its key written into `key`: (seq, case).
+    /// Entry `i` in key order, with its key written into `key`: (seq, case). Only once [`Frozen::sorted`].
     pub fn entry(&self, i: usize, key: &mut Vec<u8>) -> (u64, &str) {
-        let (prefix, hash) = self.order[i];
+        let Order::Sorted(order) = &self.order else { panic!("a frozen memtable is read in order once sorted") };
+        let (prefix, hash) = order[i];
         key.clear();
         key.extend_from_slice(self.prefixes.name(prefix));
         key.extend_from_slice(&hash);
@@ -165,7 +211,8 @@ mod tests {
         [prefix.as_bytes(), &[n; 16]].concat()
     }
 
-    fn frozen_keys(frozen: &Frozen) -> Vec<Vec<u8>> {
+    fn frozen_keys(frozen: &mut Frozen) -> Vec<Vec<u8>> {
+        assert!(frozen.sorted(true));
         let mut buffer = Vec::new();
         (0..frozen.len())
             .map(|i| {
@@ -183,7 +230,7 @@ mod tests {
             memtable.insert(&key(prefix, 0xff), n as u64 + 10, "a");
             memtable.insert(&key(prefix, b'b'), n as u64 + 20, "a");
         }
-        let keys = frozen_keys(&memtable.freeze());
+        let keys = frozen_keys(&mut memtable.freeze(0));
         let mut sorted = keys.clone();
         sorted.sort();
         assert_eq!(keys, sorted);
@@ -199,10 +246,10 @@ mod tests {
         assert_eq!(memtable.get(&key("2020-08-22|x|", 9)), Some(Found { seq: 1, case: "b".to_owned() }));
         assert_eq!(memtable.get(&key("2020-08-22|x|", 1)), None);
         assert_eq!(memtable.get(b"short"), None);
-        let frozen = memtable.freeze();
+        let mut frozen = memtable.freeze(0);
         assert!(memtable.is_empty());
         assert_eq!(frozen.get(&key("2020-08-23||", 1)), Some(Found { seq: 0, case: "a".to_owned() }));
-        let keys = frozen_keys(&frozen);
+        let keys = frozen_keys(&mut frozen);
         let mut sorted = keys.clone();
         sorted.sort();
         assert_eq!(keys, sorted);

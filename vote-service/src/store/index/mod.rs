@@ -176,7 +176,7 @@ impl BallotIndex {
             None => None,
             Some(stored) => Some(resume_merge(&txn, stored, &runs, limits)?),
         };
-        let mut memtable = Memtable::default();
+        let mut memtable = Memtable::with_capacity(limits.memtable);
         audit::each_from(&txn.open_table(AUDIT)?, state.indexed_through, |seq, record| {
             let record: AuditRecord =
                 serde_json::from_str(record).map_err(|e| corrupt(&format!("audit record {seq} is unreadable: {e}")))?;
@@ -234,7 +234,7 @@ impl BallotIndex {
         let budget = self.limits.merge_base + self.limits.merge_per_vote * votes as u64;
         let mut changed = false;
         if self.flush.is_none() && self.memtable.len() >= self.limits.memtable {
-            let frozen = self.memtable.freeze();
+            let frozen = self.memtable.freeze(self.limits.memtable);
             let bloom = Bloom::with_capacity(frozen.len() as u64);
             let writer = RunWriter::new(self.limits.block);
             self.flush = Some(Flush { frozen, output: self.take_run_id(), next: 0, through: next_seq, writer, bloom });
@@ -270,6 +270,10 @@ impl BallotIndex {
     /// level 0. True if the set of runs changed.
     fn advance_flush(&mut self, txn: &WriteTransaction, budget: u64) -> Result<bool, redb::Error> {
         let flush = self.flush.as_mut().expect("a flush in progress");
+        // Wait for the sort only if the memtable has filled again meanwhile (it cannot happen at any real rate).
+        if !flush.frozen.sorted(self.memtable.len() >= self.limits.memtable) {
+            return Ok(false);
+        }
         let name = table_name(flush.output);
         let mut table = txn.open_table(RunTable::new(&name))?;
         let end = flush.frozen.len().min(flush.next.saturating_add(budget as usize));
