@@ -3,10 +3,6 @@
 //!
 //! Usage: cargo run --release -p vote-service --example bare_handler -- 127.0.0.1:0   (prints its address)
 
-// The same allocator as the service, so that the ceiling is not lower for want of it.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::convert::Infallible;
 
 use http_body_util::{BodyExt, Full};
