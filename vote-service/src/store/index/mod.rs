@@ -134,8 +134,9 @@ pub struct OpenRuns<'t> {
 const STATE_KEY: &str = "ballot_index";
 
 impl BallotIndex {
-    /// Loads the index of `db`: removes the output of a merge a crash cut off, rebuilds the runs' Bloom filters
-    /// and replays the audit records not yet in a run into the memtable.
+    /// Loads the index of `db`: removes run tables its state does not name (a flush a restart cut off), rebuilds
+    /// the runs' Bloom filters, picks up the merge in progress, and replays the audit records not yet in a run into
+    /// the memtable.
     pub fn open(db: &Database, limits: IndexLimits) -> Result<Self, redb::Error> {
         let txn = db.begin_write()?;
         let state = read_state(&txn.open_table(META)?)?;
