@@ -11,7 +11,10 @@
 //! - When `fan_in` runs of one level exist they are **merged** into one run of the next level, a chunk in each vote
 //!   transaction (so no vote waits for a whole merge); the sources stay in use until the merged run is complete,
 //!   then it replaces them in one transaction. A merge cut off by a restart resumes after the last key it wrote.
-//! - Every run has a Bloom filter in memory ([`bloom`]), rebuilt on open, so a new client's vote reads no table.
+//! - Every run knows its first and last key and, while its newest day is the newest day of any ballot, has a Bloom
+//!   filter in memory ([`bloom`], rebuilt on open), so a new client's vote reads no table. A vote is always for the
+//!   service's today, so the runs of past days are passed over by their key range and their filters are dropped:
+//!   memory holds filters for about a day's ballots.
 //!
 //! Which runs exist, the merge in progress and `indexed_through` are kept in the `meta` table as `ballot_index`,
 //! written in the transaction that changes them: a crash at any point leaves an index that agrees with the audit
@@ -61,7 +64,25 @@ struct Run {
     id: u64,
     level: u32,
     entries: u64,
-    bloom: Bloom,
+    /// Its first and last key.
+    first: Vec<u8>,
+    last: Vec<u8>,
+    /// None once no new ballot can be for the days it holds.
+    bloom: Option<Bloom>,
+}
+
+impl Run {
+    fn new(id: u64, level: u32, writer: &RunWriter, bloom: Bloom) -> Self {
+        let (first, last) = writer.range.clone().unwrap_or_default();
+        Run { id, level, entries: writer.written, first, last, bloom: Some(bloom) }
+    }
+
+    /// Whether `key` may be in this run: within its key range and, if it has a filter, passed by the filter.
+    fn may_hold(&self, key: &[u8]) -> bool {
+        key >= self.first.as_slice()
+            && key <= self.last.as_slice()
+            && self.bloom.as_ref().is_none_or(|bloom| bloom.may_contain(key))
+    }
 }
 
 /// A frozen memtable being written as run `output`: entries before `next` are written; its ballots are those whose
@@ -115,6 +136,8 @@ struct StoredRun {
 /// The index, owned by the writer thread.
 #[derive(Debug)]
 pub struct BallotIndex {
+    /// The newest day of any ballot (`YYYY-MM-DD`): runs whose last key is older keep no filter.
+    newest_day: Vec<u8>,
     memtable: Memtable,
     flush: Option<Flush>,
     runs: Vec<Run>,
@@ -151,41 +174,53 @@ impl BallotIndex {
         }
         txn.commit()?;
         let txn = db.begin_read()?;
-        let mut runs = Vec::with_capacity(state.runs.len());
-        for stored in &state.runs {
-            let name = table_name(stored.id);
-            let table = txn.open_table(RunTable::new(&name))?;
-            let mut bloom = Bloom::with_capacity(stored.entries);
-            let mut entries = 0;
-            for block in table.iter()? {
-                let (_, block) = block?;
-                let mut block = run::BlockEntries::new(block.value());
-                while let Some((key, _, _)) = block.next_entry()? {
-                    bloom.insert(key);
-                    entries += 1;
-                }
-            }
-            if entries != stored.entries {
-                return Err(corrupt(&format!(
-                    "run {} holds {entries} ballots, {} expected",
-                    stored.id, stored.entries
-                )));
-            }
-            runs.push(Run { id: stored.id, level: stored.level, entries, bloom });
-        }
-        let merge = match &state.merge {
-            None => None,
-            Some(stored) => Some(resume_merge(&txn, stored, &runs, limits)?),
-        };
         let mut memtable = Memtable::with_capacity(limits.memtable);
+        let mut newest_day = Vec::new();
         audit::each_from(&txn.open_table(AUDIT)?, state.indexed_through, |seq, record| {
             let record: AuditRecord =
                 serde_json::from_str(record).map_err(|e| corrupt(&format!("audit record {seq} is unreadable: {e}")))?;
             let key = record.ballot_key().ok_or_else(|| corrupt(&format!("audit record {seq}: client")))?;
+            if run::day(&key) > newest_day.as_slice() {
+                newest_day = run::day(&key).to_vec();
+            }
             memtable.insert(&key, seq, &record.case);
             Ok(())
         })?;
+        let mut runs = Vec::with_capacity(state.runs.len());
+        for stored in &state.runs {
+            let name = table_name(stored.id);
+            let table = txn.open_table(RunTable::new(&name))?;
+            let (first, last) = run::key_range(&table)?.unwrap_or_default();
+            if run::day(&last) > newest_day.as_slice() {
+                newest_day = run::day(&last).to_vec();
+            }
+            runs.push((
+                Run { id: stored.id, level: stored.level, entries: stored.entries, first, last, bloom: None },
+                table,
+            ));
+        }
+        let mut checked = Vec::with_capacity(runs.len());
+        for (mut run, table) in runs {
+            // Only the runs a new vote may be for get a filter; every run is counted against the state.
+            let counted = if run::day(&run.last) >= newest_day.as_slice() {
+                let (bloom, counted) = scan(&table, Some(Bloom::with_capacity(run.entries)))?;
+                run.bloom = bloom;
+                counted
+            } else {
+                scan(&table, None)?.1
+            };
+            if counted != run.entries {
+                return Err(corrupt(&format!("run {} holds {counted} ballots, {} expected", run.id, run.entries)));
+            }
+            checked.push(run);
+        }
+        let runs = checked;
+        let merge = match &state.merge {
+            None => None,
+            Some(stored) => Some(resume_merge(&txn, stored, &runs, limits)?),
+        };
         Ok(BallotIndex {
+            newest_day,
             memtable,
             flush: None,
             runs,
@@ -210,7 +245,7 @@ impl BallotIndex {
             return Ok(Some(found));
         }
         for (run, table) in self.runs.iter().zip(runs.tables.iter_mut()).rev() {
-            if !run.bloom.may_contain(key) {
+            if !run.may_hold(key) {
                 continue;
             }
             let table = match table {
@@ -226,6 +261,15 @@ impl BallotIndex {
 
     /// Adds a ballot that [`BallotIndex::get`] did not find, with the sequence number of its audit record.
     pub fn insert(&mut self, key: &[u8], seq: u64, case: &str) {
+        let day = run::day(key);
+        if day > self.newest_day.as_slice() {
+            self.newest_day = day.to_vec();
+            for run in &mut self.runs {
+                if run::day(&run.last) < day {
+                    run.bloom = None;
+                }
+            }
+        }
         self.memtable.insert(key, seq, case);
     }
 
@@ -289,9 +333,18 @@ impl BallotIndex {
             return Ok(false);
         }
         let flush = self.flush.take().expect("a flush in progress");
-        self.runs.push(Run { id: flush.output, level: 0, entries: flush.writer.written, bloom: flush.bloom });
+        let run = Run::new(flush.output, 0, &flush.writer, flush.bloom);
+        self.runs.push(self.keep_filter_if_current(run));
         self.indexed_through = flush.through;
         Ok(true)
+    }
+
+    /// `run`, without its filter if its days are all past.
+    fn keep_filter_if_current(&self, mut run: Run) -> Run {
+        if run::day(&run.last) < self.newest_day.as_slice() {
+            run.bloom = None;
+        }
+        run
     }
 
     fn take_run_id(&mut self) -> u64 {
@@ -368,7 +421,7 @@ impl BallotIndex {
         }
         let first = self.runs.iter().position(|r| merge.sources.contains(&r.id)).unwrap_or(self.runs.len());
         self.runs.retain(|r| !merge.sources.contains(&r.id));
-        let run = Run { id: merge.output, level: merge.level, entries: merge.writer.written, bloom: merge.bloom };
+        let run = self.keep_filter_if_current(Run::new(merge.output, merge.level, &merge.writer, merge.bloom));
         self.runs.insert(first.min(self.runs.len()), run);
         Ok(true)
     }
@@ -391,10 +444,34 @@ impl BallotIndex {
         self.runs.len()
     }
 
+    /// Memory held by the runs' Bloom filters, in bytes.
+    pub fn filter_bytes(&self) -> usize {
+        self.runs.iter().filter_map(|r| r.bloom.as_ref()).map(Bloom::bytes).sum()
+    }
+
     /// Ballots in memory only (the memtable, and a memtable being written as a run).
     pub fn in_memory(&self) -> u64 {
         (self.memtable.len() + self.flush.as_ref().map_or(0, |f| f.frozen.len())) as u64
     }
+}
+
+/// Reads a run's table: how many ballots it holds, with their keys added to `bloom` if one is given.
+fn scan<T>(table: &T, mut bloom: Option<Bloom>) -> Result<(Option<Bloom>, u64), redb::Error>
+where
+    T: ReadableTable<&'static [u8], &'static [u8]>,
+{
+    let mut entries = 0;
+    for block in table.iter()? {
+        let (_, block) = block?;
+        let mut block = run::BlockEntries::new(block.value());
+        while let Some((key, _, _)) = block.next_entry()? {
+            if let Some(bloom) = &mut bloom {
+                bloom.insert(key);
+            }
+            entries += 1;
+        }
+    }
+    Ok((bloom, entries))
 }
 
 /// A merge recorded in the state, picked up after the last key its output holds.
@@ -428,6 +505,8 @@ fn resume_merge(
             merge.after = Some(key.to_vec());
         }
     }
+    // The merged run's key range starts at what was written before the restart.
+    merge.writer.range = run::key_range(&table)?;
     Ok(merge)
 }
 
@@ -519,6 +598,38 @@ mod tests {
         let names: Vec<String> = txn.list_tables().expect("tables").map(|t| t.name().to_owned()).collect();
         let runs = names.iter().filter(|n| run::run_id(n).is_some()).count();
         assert!(runs <= index.runs.len() + 1, "no run table is left behind: {names:?}");
+    }
+
+    #[test]
+    fn runs_of_past_days_keep_no_filter_and_are_still_read() {
+        let dir = tempfile::tempdir().expect("temp");
+        let store = Store::open_existing_or_new(&dir.path().join("v.redb")).expect("open");
+        let mut index = BallotIndex::open(&store.db, TINY).expect("index");
+        let vote = |index: &mut BallotIndex, client: u8, day: u8| {
+            let b = ballot(client, day, 0);
+            record(&store.db, index, &[&b]).expect("commit").remove(0)
+        };
+        for client in 0..40 {
+            vote(&mut index, client, 22);
+        }
+        assert!(index.runs.iter().all(|r| r.bloom.is_some()), "today's runs are filtered");
+        let filters_on_22 = index.filter_bytes();
+        for client in 0..40 {
+            vote(&mut index, client, 23);
+        }
+        let past = |index: &BallotIndex| index.runs.iter().filter(|r| run::day(&r.last) == b"2020-08-22").count();
+        assert!(past(&index) > 0, "runs of the 22nd remain: {:?}", index.runs);
+        let unfiltered = |index: &BallotIndex| {
+            index.runs.iter().filter(|r| run::day(&r.last) == b"2020-08-22").all(|r| r.bloom.is_none())
+        };
+        assert!(unfiltered(&index), "{:?}", index.runs);
+        assert!(index.filter_bytes() < filters_on_22 * 2, "filters of past days are dropped");
+        // A late ballot of the 22nd (sent before midnight, written after) is still found, by the run's table.
+        assert!(matches!(vote(&mut index, 3, 22), Outcome::Counted { repeat: true, .. }));
+        let index = BallotIndex::open(&store.db, TINY).expect("reopen");
+        assert!(past(&index) > 0 && unfiltered(&index), "{:?}", index.runs);
+        let (_, check) = store.recount().expect("recount");
+        assert_eq!((check.ballots, check.unmatched), (80, 0));
     }
 
     proptest! {

@@ -104,6 +104,29 @@ where
     Ok(None)
 }
 
+/// The first and the last key of a run.
+pub type KeyRange = (Vec<u8>, Vec<u8>);
+
+/// The first and the last key of a run's table, if it holds any.
+pub fn key_range<T>(table: &T) -> Result<Option<KeyRange>, redb::Error>
+where
+    T: ReadableTable<&'static [u8], &'static [u8]>,
+{
+    let (Some(first), Some(last)) = (table.first()?, table.last()?) else { return Ok(None) };
+    let mut entries = BlockEntries::new(last.1.value());
+    let mut last_key = None;
+    while let Some((key, _, _)) = entries.next_entry()? {
+        last_key = Some(key);
+    }
+    let last_key = last_key.ok_or_else(|| corrupt("an empty block"))?;
+    Ok(Some((first.0.value().to_vec(), last_key.to_vec())))
+}
+
+/// The day a ballot key is for: what comes before its first `|` (`YYYY-MM-DD`).
+pub fn day(key: &[u8]) -> &[u8] {
+    key.split(|b| *b == b'|').next().unwrap_or(key)
+}
+
 /// Writes entries given in ascending key order into a run table, a block at a time, adding their keys to a Bloom
 /// filter. Each call of [`RunWriter::finish`] ends the block in progress; later entries start a new one.
 #[derive(Debug)]
@@ -113,6 +136,8 @@ pub struct RunWriter {
     in_block: usize,
     block_entries: usize,
     pub written: u64,
+    /// The first and the last key written.
+    pub range: Option<KeyRange>,
 }
 
 impl RunWriter {
@@ -123,6 +148,7 @@ impl RunWriter {
             in_block: 0,
             block_entries: block_entries.max(1),
             written: 0,
+            range: None,
         }
     }
 
@@ -138,6 +164,13 @@ impl RunWriter {
         }
         encode_entry(&mut self.block, key, seq, case);
         bloom.insert(key);
+        match &mut self.range {
+            None => self.range = Some((key.to_vec(), key.to_vec())),
+            Some((_, last)) => {
+                last.clear();
+                last.extend_from_slice(key);
+            }
+        }
         self.in_block += 1;
         self.written += 1;
         if self.in_block == self.block_entries {
