@@ -5,6 +5,8 @@
 
 use redb::{ReadableTable, Table};
 
+use super::ballot::AuditRecord;
+
 /// The sequence number the next record will get.
 pub fn next_seq(audit: &impl ReadableTable<u64, &'static str>) -> Result<u64, redb::Error> {
     Ok(match audit.last()? {
@@ -40,6 +42,14 @@ pub fn each_from(
         }
     }
     Ok(())
+}
+
+/// Reads record `seq`: the record, and the key of the ballot it counts.
+pub fn parse(seq: u64, record: &str) -> Result<(AuditRecord, Vec<u8>), redb::Error> {
+    let unreadable = |why: String| redb::Error::Corrupted(format!("audit record {seq} is unreadable: {why}"));
+    let record: AuditRecord = serde_json::from_str(record).map_err(|e| unreadable(e.to_string()))?;
+    let key = record.ballot_key().ok_or_else(|| unreadable("its client is not a hex hash".to_owned()))?;
+    Ok((record, key))
 }
 
 fn lines(records: &str) -> impl Iterator<Item = &str> {

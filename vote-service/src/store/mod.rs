@@ -171,9 +171,7 @@ impl Store {
             BallotCheck { ballots: index.len(), unmatched: 0, runs: index.runs(), replayed: index.in_memory() };
         let audit_table = txn.open_table(AUDIT).map_err(|e| err(&e))?;
         audit::each_from(&audit_table, 0, |seq, record| {
-            let record: ballot::AuditRecord = serde_json::from_str(record)
-                .map_err(|e| index::run::corrupt(&format!("audit record {seq} is unreadable: {e}")))?;
-            let key = record.ballot_key().ok_or_else(|| index::run::corrupt(&format!("audit record {seq}: client")))?;
+            let (record, key) = audit::parse(seq, record)?;
             let expected = Found { seq, case: record.case.clone() };
             if index.get(&mut runs, &key)? != Some(expected) {
                 check.unmatched += 1;

@@ -105,19 +105,28 @@ impl Memtable {
     /// (a 65,536-ballot sort would hold up the votes of a batch); the memtable starts again with room for
     /// `capacity` ballots, so that it does not grow (and rehash) while votes wait.
     pub fn freeze(&mut self, capacity: usize) -> Frozen {
-        let entries = std::mem::replace(&mut self.entries, HashMap::with_capacity(capacity));
-        let keys: Vec<Key> = entries.keys().copied().collect();
-        let names = self.prefixes.names.clone();
+        let empty = Memtable {
+            prefixes: self.prefixes.clone(),
+            cases: self.cases.clone(),
+            entries: HashMap::with_capacity(capacity),
+        };
+        let table = std::mem::replace(self, empty);
+        let keys: Vec<Key> = table.entries.keys().copied().collect();
         let sorting = std::thread::Builder::new().name("ballot-sort".to_owned()).spawn({
-            let names = names.clone();
+            let names = table.prefixes.names.clone();
             move || sort_keys(keys, &names)
         });
         let order = match sorting {
             Ok(handle) => Order::Sorting(handle),
             // No thread to be had: sort here.
-            Err(_) => Order::Sorted(sort_keys(entries.keys().copied().collect(), &names)),
+            Err(_) => Order::Sorted(table.sorted_keys()),
         };
-        Frozen { entries, order, prefixes: self.prefixes.clone(), cases: self.cases.clone() }
+        Frozen { table, order }
+    }
+
+    /// The keys in ascending order of their bytes.
+    fn sorted_keys(&self) -> Vec<Key> {
+        sort_keys(self.entries.keys().copied().collect(), &self.prefixes.names)
     }
 }
 
@@ -152,19 +161,17 @@ enum Order {
 /// A memtable being written as a run: still looked up until the run is complete.
 #[derive(Debug)]
 pub struct Frozen {
-    entries: HashMap<Key, Value>,
+    table: Memtable,
     order: Order,
-    prefixes: Names<[u8]>,
-    cases: Names<str>,
 }
 
 impl Frozen {
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.table.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.table.is_empty()
     }
 
     /// Whether the keys are sorted, so that [`Frozen::entry`] may be called. `wait` waits for the sort.
@@ -175,20 +182,15 @@ impl Frozen {
             let Order::Sorting(handle) = std::mem::replace(&mut self.order, Order::Sorted(Vec::new())) else {
                 unreachable!("matched above")
             };
-            let sorted = handle.join().unwrap_or_else(|_| {
-                // The sort thread failed (it cannot, short of memory): sort here.
-                let names = self.prefixes.names.clone();
-                sort_keys(self.entries.keys().copied().collect(), &names)
-            });
+            // The sort thread failed (it cannot, short of memory): sort here.
+            let sorted = handle.join().unwrap_or_else(|_| self.table.sorted_keys());
             self.order = Order::Sorted(sorted);
         }
         matches!(self.order, Order::Sorted(_))
     }
 
     pub fn get(&self, key: &[u8]) -> Option<Found> {
-        let (prefix, hash) = split(key)?;
-        let (seq, case) = self.entries.get(&(self.prefixes.find(prefix)?, hash))?;
-        Some(Found { seq: *seq, case: self.cases.name(*case).to_owned() })
+        self.table.get(key)
     }
 
     /// Entry `i` in key order, with its key written into `key`: (seq, case). Only once [`Frozen::sorted`].
@@ -196,10 +198,10 @@ impl Frozen {
         let Order::Sorted(order) = &self.order else { panic!("a frozen memtable is read in order once sorted") };
         let (prefix, hash) = order[i];
         key.clear();
-        key.extend_from_slice(self.prefixes.name(prefix));
+        key.extend_from_slice(self.table.prefixes.name(prefix));
         key.extend_from_slice(&hash);
-        let (seq, case) = self.entries[&(prefix, hash)];
-        (seq, self.cases.name(case))
+        let (seq, case) = self.table.entries[&(prefix, hash)];
+        (seq, self.table.cases.name(case))
     }
 }
 

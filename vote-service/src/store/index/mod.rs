@@ -30,7 +30,6 @@ use redb::{Database, ReadableDatabase, ReadableTable, TableHandle, WriteTransact
 use serde::{Deserialize, Serialize};
 
 use super::audit;
-use super::ballot::AuditRecord;
 use super::tables::{AUDIT, META};
 use bloom::Bloom;
 use memtable::{Frozen, Memtable};
@@ -177,9 +176,7 @@ impl BallotIndex {
         let mut memtable = Memtable::with_capacity(limits.memtable);
         let mut newest_day = Vec::new();
         audit::each_from(&txn.open_table(AUDIT)?, state.indexed_through, |seq, record| {
-            let record: AuditRecord =
-                serde_json::from_str(record).map_err(|e| corrupt(&format!("audit record {seq} is unreadable: {e}")))?;
-            let key = record.ballot_key().ok_or_else(|| corrupt(&format!("audit record {seq}: client")))?;
+            let (record, key) = audit::parse(seq, record)?;
             if run::day(&key) > newest_day.as_slice() {
                 newest_day = run::day(&key).to_vec();
             }
@@ -496,17 +493,12 @@ fn resume_merge(
         Err(redb::TableError::TableDoesNotExist(_)) => return Ok(merge),
         Err(e) => return Err(e.into()),
     };
-    for block in table.iter()? {
-        let (_, block) = block?;
-        let mut block = run::BlockEntries::new(block.value());
-        while let Some((key, _, _)) = block.next_entry()? {
-            merge.bloom.insert(key);
-            merge.writer.written += 1;
-            merge.after = Some(key.to_vec());
-        }
-    }
-    // The merged run's key range starts at what was written before the restart.
+    // Pick up after the last key written before the restart, with what was written in the filter and the range.
+    let (bloom, written) = scan(&table, Some(merge.bloom))?;
+    merge.bloom = bloom.expect("scan returns the filter it is given");
+    merge.writer.written = written;
     merge.writer.range = run::key_range(&table)?;
+    merge.after = merge.writer.range.as_ref().map(|(_, last)| last.clone());
     Ok(merge)
 }
 
