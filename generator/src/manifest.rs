@@ -1,7 +1,7 @@
 //! `api/cases.json`: the manifest that `vote-service` loads and the site's JavaScript reads.
 //!
 //! Schema (version 1), documented in README.md ("Files between the parts"):
-//! `{"format": 1, "election": {id, title, opens, closes, time_zone, scope, tally_visibility}, "cases": [{id, title,
+//! `{"format": 1, "base_url", "election": {id, title, opens, closes, time_zone, scope, tally_visibility}, "cases": [{id, title,
 //! category, domain, url}]}`. Dates are local calendar days in `time_zone`, both included.
 
 use serde::Serialize;
@@ -15,6 +15,8 @@ pub const FORMAT: u32 = 1;
 #[derive(Debug, Serialize)]
 pub struct Manifest<'a> {
     pub format: u32,
+    /// Where the hall is published: the vote service accepts votes posted from its origin.
+    pub base_url: &'a str,
     pub election: ElectionEntry<'a>,
     pub cases: Vec<CaseEntry<'a>>,
 }
@@ -44,6 +46,7 @@ pub fn to_json(site: &Site, cases: &[PublicCase], root: &str) -> Vec<u8> {
     let e = &site.election;
     let manifest = Manifest {
         format: FORMAT,
+        base_url: &site.base_url,
         election: ElectionEntry {
             id: &e.id,
             title: &site.title,

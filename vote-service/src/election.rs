@@ -116,6 +116,11 @@ impl Election {
         }
     }
 
+    /// `tally_visibility` as the manifest writes it, e.g. `after_close`.
+    pub fn visibility_name(&self) -> String {
+        serde_json::to_string(&self.visibility).unwrap_or_default().trim_matches('"').to_owned()
+    }
+
     /// The settings that may not change once the election holds votes.
     pub fn frozen_rules(&self) -> String {
         format!(

@@ -3,17 +3,23 @@
 //!
 //! A request flows through: [`http`] (routes and answers) -> [`client`] (who is voting, trusted proxies) ->
 //! [`election`] (the day, the window, the scope) -> [`store::writer`] (group commit into redb) -> the answer.
-//! Around them: [`manifest`] reads the generator's manifest, [`clock`] can be shifted for rehearsals, [`secret`]
-//! keys the hash that replaces raw addresses, [`tally`] exports and merges counts, [`server`] accepts connections
-//! and [`shutdown`] stops it gracefully.
+//! Before a vote reaches the writer, [`origin`] refuses votes that foreign sites made a visitor's browser send.
+//! Around them: [`service`] assembles the parts, [`manifest`] reads the generator's manifest, [`clock`] can be
+//! shifted for rehearsals, [`secret`] keys the hash that replaces raw addresses, [`tally`] exports and merges
+//! counts, [`server`] accepts connections (at most [`connections`] per client), [`log`] keeps repeated errors to a
+//! line, and [`shutdown`] stops it gracefully.
 
 pub mod client;
 pub mod clock;
+pub mod connections;
 pub mod election;
 pub mod http;
+pub mod log;
 pub mod manifest;
+pub mod origin;
 pub mod secret;
 pub mod server;
+pub mod service;
 pub mod shutdown;
 pub mod store;
 pub mod tally;

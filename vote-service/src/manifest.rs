@@ -14,6 +14,8 @@ pub const FORMAT: u32 = 1;
 #[derive(Debug, Deserialize)]
 struct Raw {
     format: u32,
+    #[serde(default)]
+    base_url: Option<String>,
     election: RawElection,
     cases: Vec<RawCase>,
 }
@@ -53,6 +55,9 @@ pub struct Case {
 pub struct Manifest {
     pub election: Election,
     pub title: String,
+    /// Where the hall is published (`base_url` of `site.yaml`): its origin may post votes. Absent in manifests of
+    /// older builds.
+    pub base_url: Option<String>,
     pub cases: BTreeMap<String, Case>,
 }
 
@@ -87,12 +92,12 @@ impl Manifest {
         if cases.is_empty() {
             return Err("lists no case".to_owned());
         }
-        Ok(Manifest { election, title: e.title, cases })
+        Ok(Manifest { election, title: e.title, base_url: raw.base_url, cases })
     }
 }
 
 #[cfg(test)]
-pub(crate) const SAMPLE: &str = r#"{"format": 1,
+pub(crate) const SAMPLE: &str = r#"{"format": 1, "base_url": "https://hall.example.org/",
   "election": {"id": "test-2020", "title": "测试", "opens": "2020-08-22", "closes": "2020-08-31",
                "time_zone": "Asia/Shanghai", "scope": "election", "tally_visibility": "after_close"},
   "cases": [{"id": "a", "title": "甲", "category": "c1", "domain": "d", "url": "/cases/a/"},

@@ -25,30 +25,37 @@ impl std::fmt::Debug for Secret {
 }
 
 impl Secret {
-    /// Loads the secret beside `db`, creating it (readable by its owner only) on the first start.
-    pub fn load_or_create(db: &Path) -> std::io::Result<Self> {
-        let path = path_for(db);
-        match std::fs::read(&path) {
-            Ok(bytes) => <[u8; 32]>::try_from(bytes).map(|key| Secret::from_key(&key)).map_err(|_| {
+    /// Reads the secret file at `path` (see [`path_for`]); `None` when there is none.
+    pub fn load(path: &Path) -> std::io::Result<Option<Self>> {
+        match std::fs::read(path) {
+            Ok(bytes) => <[u8; 32]>::try_from(bytes).map(|key| Some(Secret::from_key(&key))).map_err(|_| {
                 std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
                     format!("{} is not a 32-byte secret", path.display()),
                 )
             }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let mut key = [0u8; 32];
-                getrandom::fill(&mut key).map_err(|e| std::io::Error::other(e.to_string()))?;
-                let mut options = std::fs::OpenOptions::new();
-                options.write(true).create_new(true);
-                #[cfg(unix)]
-                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-                let mut file = options.open(&path)?;
-                file.write_all(&key)?;
-                file.sync_all()?;
-                Ok(Secret::from_key(&key))
-            }
-            Err(e) => Err(e),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
         }
+    }
+
+    /// Makes a new random secret at `path`, readable by its owner only; never replaces an existing file.
+    pub fn create(path: &Path) -> std::io::Result<Self> {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(path)?;
+        file.write_all(&key)?;
+        file.sync_all()?;
+        Ok(Secret::from_key(&key))
+    }
+
+    /// Names this secret without revealing it: what the database keeps to recognise its own secret.
+    pub fn fingerprint(&self) -> String {
+        self.hash(&[b"vote-service secret fingerprint"]).iter().map(|b| format!("{b:02x}")).collect()
     }
 
     #[cfg(test)]
@@ -82,11 +89,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_secret_survives_a_restart_and_keys_the_hash() {
+    fn the_secret_survives_a_restart_and_keys_the_hash_and_is_never_replaced() {
         let dir = tempfile::tempdir().expect("temp");
         let db = dir.path().join("votes.redb");
-        let first = Secret::load_or_create(&db).expect("create");
-        let again = Secret::load_or_create(&db).expect("load");
+        let path = path_for(&db);
+        assert!(Secret::load(&path).expect("no secret yet").is_none());
+        let first = Secret::create(&path).expect("create");
+        assert!(Secret::create(&path).is_err(), "an existing secret is never replaced");
+        let again = Secret::load(&path).expect("load").expect("there");
+        assert_eq!(first.fingerprint(), again.fingerprint());
+        assert_ne!(first.fingerprint(), Secret::fixed(1).fingerprint());
         assert_eq!(first.hash(&[b"x"]), again.hash(&[b"x"]));
         assert_ne!(first.hash(&[b"x"]), Secret::fixed(1).hash(&[b"x"]));
         assert_ne!(first.hash(&[b"ab", b"c"]), first.hash(&[b"a", b"bc"]));

@@ -161,14 +161,17 @@ pub fn run(options: PreviewOptions, on_listening: impl FnOnce(SocketAddr)) -> Re
         vote_backend: backend,
         memory: Mutex::new(None),
     });
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(("127.0.0.1", options.port)))
+        .map_err(|source| PreviewError::Listen { port: options.port, source })?;
+    let address = listener.local_addr()?;
+    // The pages post votes from the preview's own address, which the vote API must know before the first build.
+    preview.vote_backend.served_from(address);
     preview.build();
     let _watcher = watch::start(Arc::clone(&preview))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port))
-            .await
-            .map_err(|source| PreviewError::Listen { port: options.port, source })?;
-        on_listening(listener.local_addr()?);
+        on_listening(address);
         let stop = vote_service::shutdown::signal();
         tokio::pin!(stop);
         loop {

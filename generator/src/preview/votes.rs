@@ -4,37 +4,39 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
-use vote_service::client::TrustedProxies;
 use vote_service::clock::Clock;
 use vote_service::election::Window;
 use vote_service::http::App;
 use vote_service::manifest::Manifest;
-use vote_service::secret::Secret;
-use vote_service::store::index::IndexLimits;
-use vote_service::store::{Store, writer};
+use vote_service::service::{Service, Settings, Sizes};
 
-/// The database of one set of election rules, with its secret and its writer's queue.
+/// The database of one set of election rules, and its running writer.
 struct Election {
     rules: String,
-    store: Store,
-    secret: Secret,
-    queue: tokio::sync::mpsc::Sender<writer::Job>,
+    service: Service,
 }
 
 /// The throw-away database and, once a manifest is known, its writer.
 pub struct Backend {
     dir: tempfile::TempDir,
-    /// The store and the writer's queue, kept for as long as the election's rules stay the same.
+    /// The service, kept for as long as the election's rules stay the same.
     current: std::sync::Mutex<Option<Election>>,
     databases: std::sync::atomic::AtomicU32,
+    /// The preview's own port: its pages post votes from `http://127.0.0.1:<port>` (or `localhost`), not from
+    /// the site's base_url.
+    port: std::sync::OnceLock<u16>,
 }
 
 impl Backend {
     pub fn new() -> std::io::Result<Self> {
         let dir = tempfile::Builder::new().prefix("hall-preview-votes-").tempdir()?;
-        Ok(Backend { dir, current: Default::default(), databases: Default::default() })
+        Ok(Backend { dir, current: Default::default(), databases: Default::default(), port: Default::default() })
+    }
+
+    /// Sets the origin the preview's pages are served from, once it listens.
+    pub fn served_from(&self, address: std::net::SocketAddr) {
+        let _ = self.port.set(address.port());
     }
 
     /// The vote API for the manifest at `path`; `None` when there is none or it is unusable (said on stderr).
@@ -53,41 +55,25 @@ impl Backend {
             // New election rules: a fresh database, as the preview's votes are only for trying the button.
             let number = self.databases.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let db = self.dir.path().join(format!("votes-{number}.redb"));
-            let store = match Store::open(&db, &manifest.election) {
-                Ok(store) => store,
+            match Service::open(&db, &manifest, Sizes::default()) {
+                Ok(service) => *current = Some(Election { rules, service }),
                 Err(e) => {
                     eprintln!("preview votes: {e}");
                     return None;
                 }
-            };
-            let secret = Secret::load_or_create(&db).ok()?;
-            let index = match store.ballot_index(IndexLimits::default()) {
-                Ok(index) => index,
-                Err(e) => {
-                    eprintln!("preview votes: {e}");
-                    return None;
-                }
-            };
-            let healthy = Arc::new(AtomicBool::new(true));
-            let (queue, _writer) = writer::spawn(Arc::clone(&store.db), index, writer::Limits::default(), healthy);
-            *current = Some(Election { rules, store, secret, queue });
+            }
         }
-        let Election { store, secret, queue, .. } = current.as_ref()?;
-        let clock = preview_clock(&manifest);
-        Some(Arc::new(App {
-            manifest,
-            clock,
-            proxies: TrustedProxies::default(),
-            store: store.clone(),
-            secret: secret.clone(),
-            queue: queue.clone(),
-            admin_token: None,
-            cors_origins: Vec::new(),
-            healthy: Arc::new(AtomicBool::new(true)),
-        }))
+        let election = current.as_ref()?;
+        let port = self.port.get();
+        let settings = Settings {
+            clock: Some(preview_clock(&manifest)),
+            own_origin: port.map(|port| format!("http://127.0.0.1:{port}")),
+            partners: port.map(|port| format!("http://localhost:{port}")).into_iter().collect(),
+            ..Settings::default()
+        };
+        Some(Arc::new(election.service.app(manifest, settings)))
     }
 }
-
 /// The real clock when today is a voting day, else one that starts at 10:00 on the first voting day.
 fn preview_clock(manifest: &Manifest) -> Clock {
     let election = &manifest.election;

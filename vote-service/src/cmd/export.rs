@@ -21,11 +21,9 @@ pub struct Args {
 }
 
 pub fn execute(args: Args) -> anyhow::Result<()> {
-    anyhow::ensure!(args.db.is_file(), "{}: no such database", args.db.display());
-    let store = Store::open_existing_or_new(&args.db)?;
+    let store = Store::open_existing(&args.db)?;
     let election = store.election_id()?.unwrap_or_default();
-    let name = args.db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tally = Tally::new(&election, jiff::Timestamp::now().to_string(), &name, store.counts()?);
+    let tally = Tally::new(&election, jiff::Timestamp::now().to_string(), &store.file_name(), store.counts()?);
     print!(
         "{}",
         match args.format {

@@ -3,18 +3,17 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use anyhow::Context;
 use ipnet::IpNet;
 use jiff::Timestamp;
 use vote_service::client::TrustedProxies;
 use vote_service::clock::Clock;
-use vote_service::http::App;
 use vote_service::manifest::Manifest;
-use vote_service::secret::Secret;
+use vote_service::server::ConnectionLimits;
+use vote_service::service::{Service, Settings, Sizes};
 use vote_service::store::index::IndexLimits;
-use vote_service::store::{Store, writer};
+use vote_service::store::writer;
 use vote_service::{server, shutdown};
 
 #[derive(Debug, clap::Args)]
@@ -34,7 +33,8 @@ pub struct Args {
     /// File holding the admin token for GET /api/export.
     #[arg(long)]
     pub admin_token_file: Option<PathBuf>,
-    /// A site origin allowed to post votes from the browser (CORS), e.g. https://hall.example.org; repeat for several.
+    /// A partner site allowed to post votes (CORS, and form posts), e.g. https://news.example.com; repeat for
+    /// several. The hall's own origin (the manifest's base_url) is always allowed; votes from other sites are refused.
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
     pub cors_origins: Vec<String>,
     /// Run as if the clock read this instant (RFC 3339), advancing in real time: for rehearsals and tests only.
@@ -43,6 +43,9 @@ pub struct Args {
     /// Most connections served at once.
     #[arg(long, default_value_t = 10_000)]
     pub max_connections: usize,
+    /// Most connections from one client (an IPv4 address or IPv6 /64) at once; trusted proxies are exempt.
+    #[arg(long, default_value_t = 64)]
+    pub max_connections_per_client: usize,
     /// Most votes waiting to be written; beyond it votes are answered 503 with Retry-After.
     #[arg(long, default_value_t = 4096)]
     pub queue: usize,
@@ -54,9 +57,6 @@ pub struct Args {
 
 pub fn execute(args: Args) -> anyhow::Result<()> {
     let manifest = Manifest::load(&args.manifest)?;
-    let store = Store::open(&args.db, &manifest.election)?;
-    let secret =
-        Secret::load_or_create(&args.db).with_context(|| format!("the secret beside {}", args.db.display()))?;
     let admin_token = match &args.admin_token_file {
         Some(path) => {
             let token = std::fs::read_to_string(path).with_context(|| format!("admin token {}", path.display()))?;
@@ -73,10 +73,11 @@ pub fn execute(args: Args) -> anyhow::Result<()> {
             clock.now()
         );
     }
-    let healthy = Arc::new(AtomicBool::new(true));
-    let limits = writer::Limits { queue: args.queue.max(1), ..writer::Limits::default() };
-    let index = store.ballot_index(IndexLimits { memtable: args.index_memtable.max(1), ..IndexLimits::default() })?;
-    let (queue, writer) = writer::spawn(Arc::clone(&store.db), index, limits, Arc::clone(&healthy));
+    let sizes = Sizes {
+        writer: writer::Limits { queue: args.queue.max(1), ..writer::Limits::default() },
+        index: IndexLimits { memtable: args.index_memtable.max(1), ..IndexLimits::default() },
+    };
+    let service = Service::open(&args.db, &manifest, sizes)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)
@@ -88,22 +89,20 @@ pub fn execute(args: Args) -> anyhow::Result<()> {
             manifest.election.id,
             manifest.cases.len()
         );
-        let app = Arc::new(App {
-            manifest,
-            clock,
+        let settings = Settings {
+            clock: Some(clock),
             proxies: TrustedProxies::new(args.trusted_proxies),
-            store,
-            secret,
-            queue,
             admin_token,
-            cors_origins: args.cors_origins,
-            healthy,
-        });
-        server::run(listener, app, shutdown::signal(), args.max_connections.max(1)).await;
+            partners: args.cors_origins,
+            own_origin: None,
+        };
+        let app = Arc::new(service.app(manifest, settings));
+        let limits = ConnectionLimits { max: args.max_connections, per_client: args.max_connections_per_client };
+        server::run(listener, app, shutdown::signal(), limits).await;
         anyhow::Ok(())
     })?;
     // The last App is gone with the server, so the queue is closed: the writer records what is left, then stops.
-    writer.join().map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+    service.finish().map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
     eprintln!("vote-service: stopped; every acknowledged vote is on disk");
     Ok(())
 }

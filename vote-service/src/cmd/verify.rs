@@ -1,5 +1,6 @@
 //! `vote-service verify`: the counters equal a recount of the audit records, and the ballot index holds exactly
-//! one ballot per audit record (each under the record's own sequence number and case).
+//! one ballot per audit record (each under the record's own sequence number and case), and the secret beside it is
+//! the one it was made with.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,8 +15,7 @@ pub struct Args {
 }
 
 pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!(args.db.is_file(), "{}: no such database", args.db.display());
-    let store = Store::open_existing_or_new(&args.db)?;
+    let store = Store::open_existing(&args.db)?;
     let counters = store.counts()?;
     let (recount, check) = store.recount()?;
     let mut differences = Vec::new();
@@ -31,6 +31,9 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
     }
     if check.ballots != recount.total() {
         differences.push(format!("{} ballots but {} audit records", check.ballots, recount.total()));
+    }
+    if let Err(e) = store.check_secret() {
+        differences.push(e.to_string());
     }
     if check.unmatched > 0 {
         differences.push(format!("{} audit records have no ballot of their own in the index", check.unmatched));

@@ -58,6 +58,15 @@ impl Answer {
         )
     }
 
+    /// A vote posted from a page of another site (CSRF): the visitor did not choose it.
+    pub fn foreign_origin() -> Self {
+        Answer::new(
+            StatusCode::FORBIDDEN,
+            "foreign_origin",
+            "投票只能在展厅网站或合作平台的页面上提交，其他网站代为提交的投票不予记录。",
+        )
+    }
+
     pub fn busy() -> Self {
         Answer::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "投票人数较多，您的投票没有记录，请稍后再试。")
             .header(header::RETRY_AFTER, "1")

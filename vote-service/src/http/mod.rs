@@ -28,6 +28,7 @@ use crate::client::TrustedProxies;
 use crate::clock::Clock;
 use crate::election::Window;
 use crate::manifest::Manifest;
+use crate::origin::{self, Origins, Source};
 use crate::store::Store;
 use crate::store::ballot::Ballot;
 use crate::store::writer::{Job, Outcome};
@@ -48,14 +49,15 @@ pub struct App {
     pub secret: crate::secret::Secret,
     pub queue: mpsc::Sender<Job>,
     pub admin_token: Option<String>,
-    pub cors_origins: Vec<String>,
+    /// The sites that may post votes: the hall and its partners.
+    pub origins: Origins,
     pub healthy: Arc<AtomicBool>,
 }
 
 /// Answers one request from `peer`.
 pub async fn handle(app: Arc<App>, peer: IpAddr, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let origin = request.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_owned);
-    let allowed_origin = origin.filter(|o| app.cors_origins.iter().any(|c| c == o));
+    let allowed_origin = origin.filter(|o| app.origins.allows(o));
     let path = request.uri().path().to_owned();
     let mut response = match (request.method(), path.as_str()) {
         (&Method::OPTIONS, _) => preflight(allowed_origin.is_some()),
@@ -108,6 +110,16 @@ async fn vote(app: &App, peer: IpAddr, request: Request<Incoming>) -> Response<F
     } else {
         return Answer::wrong_content_type().json();
     };
+    let headers = request.headers();
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let source = app.origins.classify(origin::Headers {
+        origin: text(header::ORIGIN),
+        sec_fetch_site: text(header::HeaderName::from_static("sec-fetch-site")),
+        referer: text(header::REFERER),
+    });
+    if source == Source::Foreign {
+        return render(Answer::foreign_origin(), form, None);
+    }
     let forwarded: Vec<&str> =
         request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
     let client = app.proxies.client(peer, &forwarded);
@@ -229,12 +241,15 @@ fn render(answer: Answer, form: Form, back: Option<&str>) -> Response<Full<Bytes
 fn parse_case(form: Form, body: &[u8]) -> Result<String, String> {
     let id = match form {
         Form::Json => {
-            #[derive(serde::Deserialize)]
-            #[serde(deny_unknown_fields)]
-            struct Vote {
-                case: String,
+            // Exactly the documented object: a map (not an array, which serde would also take for a struct) with
+            // one key, `case`, whose value is a string.
+            let wrong = || "正文应为 {\"case\": \"案例编号\"}".to_owned();
+            let mut object: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_slice(body).map_err(|_| wrong())?;
+            match (object.remove("case"), object.is_empty()) {
+                (Some(serde_json::Value::String(case)), true) => case,
+                _ => return Err(wrong()),
             }
-            serde_json::from_slice::<Vote>(body).map_err(|_| "正文应为 {\"case\": \"案例编号\"}".to_owned())?.case
         }
         Form::Html => {
             let text = std::str::from_utf8(body).map_err(|_| "表单不是 UTF-8 编码".to_owned())?;
@@ -261,7 +276,8 @@ fn percent_decode(s: &str) -> Option<String> {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' => {
-                out.push(u8::from_str_radix(s.get(i + 1..i + 3)?, 16).ok()?);
+                let hex = s.get(i + 1..i + 3).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
                 i += 2;
             }
             b => out.push(b),
@@ -310,7 +326,7 @@ fn export(app: &App, request: &Request<Incoming>) -> Response<Full<Bytes>> {
             return Answer::unavailable().json();
         }
     };
-    let tally = Tally::new(&app.manifest.election.id, app.clock.now().to_string(), app.store.path(), counts);
+    let tally = Tally::new(&app.manifest.election.id, app.clock.now().to_string(), &app.store.file_name(), counts);
     let csv = request.uri().query().is_some_and(|q| q.split('&').any(|p| p == "format=csv"));
     let (content_type, body) = if csv {
         ("text/csv; charset=utf-8", tally.to_csv())
@@ -348,6 +364,10 @@ mod tests {
         assert_eq!(parse_case(Form::Html, b"x=1&case=a%2Db"), Ok("a-b".to_owned()));
         assert!(parse_case(Form::Json, br#"{"case": "a", "extra": 1}"#).is_err());
         assert!(parse_case(Form::Json, b"not json").is_err());
+        assert!(parse_case(Form::Json, br#"["a-b"]"#).is_err(), "an array is not the documented object");
+        assert!(parse_case(Form::Json, br#"{"case": 1}"#).is_err());
+        assert!(parse_case(Form::Json, br#"{"case": "a", "case": "b"}"#).is_ok_and(|c| c == "b"));
+        assert!(parse_case(Form::Html, b"case=%+f").is_err(), "a sign is not a hex digit");
         assert!(parse_case(Form::Html, b"case=%zz").is_err());
         assert!(parse_case(Form::Html, b"nothing=here").is_err());
     }

@@ -3,6 +3,8 @@
 
 pub mod audit;
 pub mod ballot;
+pub mod damage;
+mod frozen;
 pub mod index;
 pub mod tables;
 pub mod writer;
@@ -11,9 +13,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use redb::{
+    Database, DatabaseError, ReadableDatabase, ReadableTable, ReadableTableMetadata, StorageError, TableError,
+    TableHandle,
+};
 
-use crate::election::Election;
+use crate::manifest::Manifest;
 use index::{BallotIndex, Found, IndexLimits};
 use tables::{AUDIT, DAILY, META, TOTALS};
 
@@ -31,6 +36,33 @@ pub enum StoreError {
          has begun.\n  in the database: {stored}\n  in the manifest: {manifest}"
     )]
     RulesChanged { path: String, stored: String, manifest: String },
+    #[error(
+        "{path} holds {votes} votes for case '{case}', which the manifest no longer lists; a case that holds votes \
+         cannot be removed (to take it out of the selection, disqualify it in content/votes/decisions.yaml)"
+    )]
+    CaseRemoved { path: String, case: String, votes: u64 },
+    #[error(
+        "{path} is damaged and cannot be read ({detail}). Stop, keep the damaged file as evidence (do not delete \
+         it), and restore the database and its .secret from the last backup (README: Operations)"
+    )]
+    Damaged { path: String, detail: String },
+    #[error(
+        "{path} is not a vote database ({why}). If it should hold votes, restore it from the backup; to start a new \
+         election, give another --db"
+    )]
+    NotVoteDatabase { path: String, why: String },
+    #[error("{path}: no such vote database")]
+    Missing { path: String },
+    #[error(
+        "{secret} is missing, but {path} holds votes: a new secret would let every client that voted today vote \
+         again. Restore {secret} from the backup made with the database"
+    )]
+    SecretMissing { path: String, secret: String },
+    #[error(
+        "{secret} is not the secret {path} was made with: with it every client that voted today could vote again. \
+         Restore the right {secret} from the backup made with the database"
+    )]
+    SecretMismatch { path: String, secret: String },
     #[error("{path}: {message}")]
     Database { path: String, message: String },
 }
@@ -73,24 +105,83 @@ fn db_error(path: &str) -> impl Fn(&dyn std::fmt::Display) -> StoreError + '_ {
 }
 
 impl Store {
-    /// Opens (or creates) the database at `path` for `election`, repairing it after a crash if needed.
-    pub fn open(path: &Path, election: &Election) -> Result<Self, StoreError> {
-        let store = Self::open_existing_or_new(path)?;
-        store.freeze_rules(election)?;
+    /// Opens (or creates) the database at `path` for the election of `manifest`, repairing it after a crash if
+    /// needed, and records the election's rules or refuses a manifest that changes them once it holds votes.
+    pub fn open(path: &Path, manifest: &Manifest) -> Result<Self, StoreError> {
+        let store = Self::create_or_open(path)?;
+        let name = store.path.clone();
+        damage::guard(&name, || store.freeze_rules(manifest))?;
         Ok(store)
     }
 
-    /// Opens the database without an election, for `export` and `verify`.
-    pub fn open_existing_or_new(path: &Path) -> Result<Self, StoreError> {
+    /// Opens the vote database at `path`, or creates it when there is no file. A file that exists must be a vote
+    /// database: an empty (0-byte) file or another program's file is refused, never taken for a new election.
+    pub fn create_or_open(path: &Path) -> Result<Self, StoreError> {
         let name = path.display().to_string();
-        let db = match Database::builder().set_cache_size(CACHE_BYTES).create(path) {
-            Ok(db) => db,
-            Err(DatabaseError::DatabaseAlreadyOpen) => return Err(StoreError::Locked { path: name }),
-            Err(e) => return Err(db_error(&name)(&e)),
-        };
-        let store = Store { db: Arc::new(db), path: name };
-        store.create_tables()?;
-        Ok(store)
+        match std::fs::metadata(path) {
+            Ok(_) => Self::open_existing(path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => damage::guard(&name, || {
+                let store = Self::connect(path, Database::builder().set_cache_size(CACHE_BYTES).create(path))?;
+                store.create_tables()?;
+                Ok(store)
+            }),
+            Err(e) => Err(db_error(&name)(&e)),
+        }
+    }
+
+    /// Opens an existing vote database, for `serve`, `export` and `verify`; refuses a missing, empty, damaged or
+    /// foreign file with a message that says what to do.
+    pub fn open_existing(path: &Path) -> Result<Self, StoreError> {
+        let name = path.display().to_string();
+        let metadata = std::fs::metadata(path).map_err(|_| StoreError::Missing { path: name.clone() })?;
+        if !metadata.is_file() {
+            return Err(StoreError::NotVoteDatabase { path: name, why: "not a file".to_owned() });
+        }
+        if metadata.len() == 0 {
+            return Err(StoreError::NotVoteDatabase { path: name, why: "the file is empty, 0 bytes".to_owned() });
+        }
+        damage::guard(&name, || {
+            let store = Self::connect(path, Database::builder().set_cache_size(CACHE_BYTES).open(path))?;
+            store.require_vote_tables()?;
+            Ok(store)
+        })
+    }
+
+    fn connect(path: &Path, opened: Result<Database, DatabaseError>) -> Result<Self, StoreError> {
+        let name = path.display().to_string();
+        match opened {
+            Ok(db) => Ok(Store { db: Arc::new(db), path: name }),
+            Err(DatabaseError::DatabaseAlreadyOpen) => Err(StoreError::Locked { path: name }),
+            Err(DatabaseError::Storage(StorageError::Corrupted(why))) => {
+                Err(StoreError::NotVoteDatabase { path: name, why: format!("not a redb file, or damaged: {why}") })
+            }
+            Err(DatabaseError::UpgradeRequired(version)) => Err(StoreError::NotVoteDatabase {
+                path: name,
+                why: format!("a redb file of format {version}, made by another program"),
+            }),
+            Err(e) => Err(db_error(&name)(&e)),
+        }
+    }
+
+    /// A vote database has the tables this service makes when it creates one.
+    fn require_vote_tables(&self) -> Result<(), StoreError> {
+        let err = db_error(&self.path);
+        let txn = self.db.begin_read().map_err(|e| err(&e))?;
+        for name in [META.name(), TOTALS.name(), DAILY.name(), AUDIT.name()] {
+            let found = txn.list_tables().map_err(|e| err(&e))?.any(|t| t.name() == name);
+            if !found {
+                let why = format!("a redb file without the '{name}' table, made by another program");
+                return Err(StoreError::NotVoteDatabase { path: self.path.clone(), why });
+            }
+        }
+        match txn.open_table(META) {
+            Ok(_) => Ok(()),
+            Err(TableError::TableTypeMismatch { .. }) => Err(StoreError::NotVoteDatabase {
+                path: self.path.clone(),
+                why: "its tables are of other types, made by another program".to_owned(),
+            }),
+            Err(e) => Err(err(&e)),
+        }
     }
 
     fn create_tables(&self) -> Result<(), StoreError> {
@@ -105,26 +196,12 @@ impl Store {
         txn.commit().map_err(|e| err(&e))
     }
 
-    /// Records the election's rules, or refuses a manifest that changes them once the database holds votes.
-    fn freeze_rules(&self, election: &Election) -> Result<(), StoreError> {
+    /// Whether the database holds any vote.
+    pub fn has_votes(&self) -> Result<bool, StoreError> {
         let err = db_error(&self.path);
-        let manifest = election.frozen_rules();
-        let txn = self.db.begin_write().map_err(|e| err(&e))?;
-        {
-            let mut meta = txn.open_table(META).map_err(|e| err(&e))?;
-            let stored = meta.get("rules").map_err(|e| err(&e))?.map(|v| v.value().to_owned());
-            let has_votes = !txn.open_table(AUDIT).map_err(|e| err(&e))?.is_empty().map_err(|e| err(&e))?;
-            match stored {
-                Some(stored) if stored != manifest && has_votes => {
-                    return Err(StoreError::RulesChanged { path: self.path.clone(), stored, manifest });
-                }
-                Some(stored) if stored == manifest => {}
-                _ => {
-                    meta.insert("rules", manifest.as_str()).map_err(|e| err(&e))?;
-                }
-            }
-        }
-        txn.commit().map_err(|e| err(&e))
+        let txn = self.db.begin_read().map_err(|e| err(&e))?;
+        let audit = txn.open_table(AUDIT).map_err(|e| err(&e))?;
+        Ok(!audit.is_empty().map_err(|e| err(&e))?)
     }
 
     /// The election id the database was frozen for, if any.
@@ -138,6 +215,10 @@ impl Store {
 
     /// The counters.
     pub fn counts(&self) -> Result<Counts, StoreError> {
+        damage::guard(&self.path, || self.read_counts())
+    }
+
+    fn read_counts(&self) -> Result<Counts, StoreError> {
         let err = db_error(&self.path);
         let txn = self.db.begin_read().map_err(|e| err(&e))?;
         let mut counts = Counts::default();
@@ -155,12 +236,16 @@ impl Store {
 
     /// The ballot index, for the writer.
     pub fn ballot_index(&self, limits: IndexLimits) -> Result<BallotIndex, StoreError> {
-        BallotIndex::open(&self.db, limits).map_err(|e| db_error(&self.path)(&e))
+        damage::guard(&self.path, || BallotIndex::open(&self.db, limits).map_err(|e| db_error(&self.path)(&e)))
     }
 
     /// Counts recomputed from the audit records, and whether the ballot index holds exactly the ballots of the
     /// audit records: what `verify` compares.
     pub fn recount(&self) -> Result<(Counts, BallotCheck), StoreError> {
+        damage::guard(&self.path, || self.recount_unguarded())
+    }
+
+    fn recount_unguarded(&self) -> Result<(Counts, BallotCheck), StoreError> {
         let err = db_error(&self.path);
         let index = self.ballot_index(IndexLimits::default())?;
         // A write transaction that is never committed: the index's run tables open in write transactions.
@@ -186,5 +271,11 @@ impl Store {
 
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// The database's file name without its folders: how an export names its source (the export is published,
+    /// and the server's folders are nobody's business).
+    pub fn file_name(&self) -> String {
+        Path::new(&self.path).file_name().map_or_else(|| self.path.clone(), |n| n.to_string_lossy().into_owned())
     }
 }

@@ -4,8 +4,9 @@
 
 use redb::TableDefinition;
 
-/// Settings: `rules` (the frozen election rules, see [`crate::election::Election::frozen_rules`]) and
-/// `ballot_index` (the runs of the ballot index, and how far the audit log is in them).
+/// Settings: `rules` (the frozen election rules, see [`crate::election::Election::frozen_rules`]),
+/// `tally_visibility` (frozen too), `secret_fingerprint` (which `<db>.secret` the database was made with, see
+/// [`super::frozen`]) and `ballot_index` (the runs of the ballot index, and how far the audit log is in them).
 pub const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
 /// Votes per case.
 pub const TOTALS: TableDefinition<&str, u64> = TableDefinition::new("totals");

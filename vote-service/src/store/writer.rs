@@ -10,10 +10,11 @@ use std::thread::JoinHandle;
 use redb::{Database, Durability, ReadableTable};
 use tokio::sync::{mpsc, oneshot};
 
-use super::audit;
 use super::ballot::Ballot;
 use super::index::{BallotIndex, Found, IndexLimits};
 use super::tables::{AUDIT, DAILY, TOTALS};
+use super::{StoreError, audit, damage};
+use crate::log::Throttled;
 
 /// What became of a ballot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +60,7 @@ pub fn spawn(
         .name("vote-writer".to_owned())
         .spawn(move || {
             let mut index = Some(index);
+            let (mut commit_errors, mut index_errors) = (Throttled::default(), Throttled::default());
             while let Some(first) = queue.blocking_recv() {
                 let mut batch = vec![first];
                 while batch.len() < limits.batch {
@@ -68,18 +70,20 @@ pub fn spawn(
                     }
                 }
                 if index.is_none() {
-                    index = reload(&db, index_limits);
+                    index = reload(&db, index_limits, &mut index_errors);
                 }
                 let ballots: Vec<&Ballot> = batch.iter().map(|j| &j.ballot).collect();
-                let outcomes = match index.as_mut().map(|index| record(&db, index, &ballots)) {
+                let outcomes = match index.as_mut().map(|index| record_guarded(&db, index, &ballots)) {
                     Some(Ok(outcomes)) => outcomes,
                     failed => {
                         // A failed commit may or may not be on disk: answer "not recorded, retry", which is safe
                         // because a retry of the same vote is answered with its receipt if it was recorded. The
                         // index in memory may be ahead of the disk: it is read again from the disk.
                         if let Some(Err(e)) = failed {
-                            eprintln!("vote-service: commit failed, {} votes answered 503: {e}", batch.len());
-                            index = reload(&db, index_limits);
+                            let votes = batch.len();
+                            commit_errors
+                                .print(|| format!("vote-service: commit failed, {votes} votes answered 503: {e}"));
+                            index = reload(&db, index_limits, &mut index_errors);
                         }
                         healthy.store(false, Ordering::Relaxed);
                         vec![Outcome::Failed; batch.len()]
@@ -95,8 +99,20 @@ pub fn spawn(
 }
 
 /// The ballot index read again after a failed commit; none (every vote answered 503) while it cannot be read.
-fn reload(db: &Database, limits: IndexLimits) -> Option<BallotIndex> {
-    BallotIndex::open(db, limits).map_err(|e| eprintln!("vote-service: the ballot index cannot be read: {e}")).ok()
+fn reload(db: &Database, limits: IndexLimits, errors: &mut Throttled) -> Option<BallotIndex> {
+    let opened = damage::guard("the vote database", || {
+        BallotIndex::open(db, limits)
+            .map_err(|e| StoreError::Database { path: "the vote database".to_owned(), message: e.to_string() })
+    });
+    opened.map_err(|e| errors.print(|| format!("vote-service: the ballot index cannot be read: {e}"))).ok()
+}
+
+/// [`record`], with a panic of the database engine on a damaged page taken as a failed commit.
+fn record_guarded(db: &Database, index: &mut BallotIndex, ballots: &[&Ballot]) -> Result<Vec<Outcome>, StoreError> {
+    damage::guard("the vote database", || {
+        record(db, index, ballots)
+            .map_err(|e| StoreError::Database { path: "the vote database".to_owned(), message: e.to_string() })
+    })
 }
 
 /// Checks and records `ballots` in one durable transaction, one after the other in the order given: per vote a
@@ -166,7 +182,7 @@ mod tests {
 
     fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().expect("temp");
-        let store = Store::open_existing_or_new(&dir.path().join("v.redb")).expect("open");
+        let store = Store::create_or_open(&dir.path().join("v.redb")).expect("open");
         (dir, store)
     }
 

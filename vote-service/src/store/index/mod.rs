@@ -547,7 +547,7 @@ mod tests {
         reopen: &[bool],
     ) -> (tempfile::TempDir, Store, BallotIndex, bool) {
         let dir = tempfile::tempdir().expect("temp");
-        let store = Store::open_existing_or_new(&dir.path().join("v.redb")).expect("open");
+        let store = Store::create_or_open(&dir.path().join("v.redb")).expect("open");
         let mut index = BallotIndex::open(&store.db, TINY).expect("index");
         let mut model: HashMap<(u8, u8), u8> = HashMap::new();
         let mut reopened_mid_merge = false;
@@ -595,7 +595,7 @@ mod tests {
     #[test]
     fn runs_of_past_days_keep_no_filter_and_are_still_read() {
         let dir = tempfile::tempdir().expect("temp");
-        let store = Store::open_existing_or_new(&dir.path().join("v.redb")).expect("open");
+        let store = Store::create_or_open(&dir.path().join("v.redb")).expect("open");
         let mut index = BallotIndex::open(&store.db, TINY).expect("index");
         let vote = |index: &mut BallotIndex, client: u8, day: u8| {
             let b = ballot(client, day, 0);
