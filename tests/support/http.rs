@@ -51,7 +51,8 @@ pub fn get(address: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
     request(address, "GET", path, headers, b"")
 }
 
-fn parse(raw: &[u8]) -> Reply {
+/// Reads a raw HTTP/1.1 reply.
+pub fn parse(raw: &[u8]) -> Reply {
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete reply");
     let head = String::from_utf8_lossy(&raw[..split]);
     let mut lines = head.split("\r\n");

@@ -5,8 +5,8 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::thread;
 
 /// A running server; `url` is its base, e.g. `http://127.0.0.1:41234/`.
@@ -14,6 +14,7 @@ pub struct StaticServer {
     pub url: String,
     stop: Arc<AtomicBool>,
     port: u16,
+    api: Arc<OnceLock<String>>,
 }
 
 impl StaticServer {
@@ -26,19 +27,34 @@ impl StaticServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let port = listener.local_addr().expect("address").port();
         let stop = Arc::new(AtomicBool::new(false));
-        let (root, flag) = (root.to_path_buf(), Arc::clone(&stop));
+        let api_cell = Arc::new(OnceLock::new());
+        if let Some(api) = api {
+            let _ = api_cell.set(api);
+        }
+        let (root, flag, api) = (root.to_path_buf(), Arc::clone(&stop), Arc::clone(&api_cell));
         thread::spawn(move || {
             for stream in listener.incoming() {
                 if flag.load(Ordering::Relaxed) {
                     break;
                 }
                 if let Ok(stream) = stream {
-                    let (root, api) = (root.clone(), api.clone());
+                    let (root, api) = (root.clone(), api.get().cloned());
                     thread::spawn(move || serve(stream, &root, api.as_deref()));
                 }
             }
         });
-        StaticServer { url: format!("http://127.0.0.1:{port}/"), stop, port }
+        StaticServer { url: format!("http://127.0.0.1:{port}/"), stop, port, api: api_cell }
+    }
+
+    /// From now on passes `/api/...` requests to the vote service at `api`: for a service started after the site,
+    /// because it must know the site's origin to accept its votes.
+    pub fn pass_api_to(&self, api: &str) {
+        let _ = self.api.set(api.to_owned());
+    }
+
+    /// `http://127.0.0.1:<port>`, what browsers send as `Origin` for its pages.
+    pub fn origin(&self) -> String {
+        self.url.trim_end_matches('/').to_owned()
     }
 }
 

@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use crate::binaries::binary;
 
-/// A manifest for tests: an election of cases `a`, `b` (category `c1`) and `c` (category `c2`).
+/// A manifest for tests: an election of cases `a`, `b` (category `c1`) and `c` (category `c2`), of a hall published
+/// at `https://hall.example.org/`.
 pub fn manifest(dir: &Path, opens: &str, closes: &str, scope: &str) -> PathBuf {
     let path = dir.join("cases.json");
     let json = format!(
-        r#"{{"format": 1,
+        r#"{{"format": 1, "base_url": "https://hall.example.org/",
   "election": {{"id": "test-2020", "title": "测试", "opens": "{opens}", "closes": "{closes}",
                "time_zone": "Asia/Shanghai", "scope": "{scope}", "tally_visibility": "after_close"}},
   "cases": [{{"id": "a", "title": "甲", "category": "c1", "domain": "d", "url": "/cases/a/"}},

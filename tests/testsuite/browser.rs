@@ -56,6 +56,8 @@ impl Site {
         let dir = tempfile::tempdir().expect("temp");
         let token = dir.path().join("token");
         std::fs::write(&token, TOKEN).expect("token");
+        // The test's site is not at the manifest's base_url, so its origin is allowed as a partner's would be.
+        let server = StaticServer::start(output);
         let votes = VoteService::start(
             &output.join("api/cases.json"),
             &dir.path().join("votes.redb"),
@@ -66,9 +68,11 @@ impl Site {
                 "127.0.0.1/32",
                 "--admin-token-file",
                 &token.to_string_lossy(),
+                "--cors-origin",
+                &server.origin(),
             ],
         );
-        let server = StaticServer::start_with_api(output, Some(votes.address.clone()));
+        server.pass_api_to(&votes.address);
         Site { server, votes, _dir: dir }
     }
 

@@ -5,4 +5,5 @@ mod build;
 mod check;
 mod preview;
 mod results;
+mod vote_attacks;
 mod votes;

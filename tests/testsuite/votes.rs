@@ -32,7 +32,8 @@ fn code(reply: &Reply) -> String {
 
 #[test]
 fn two_hundred_parallel_votes_from_one_client_on_one_day_count_once() {
-    let (dir, service) = start(OPEN, &[]);
+    // All 200 connections at once, above the per-client cap, so that they all race to the writer.
+    let (dir, service) = start(OPEN, &["--max-connections-per-client", "256"]);
     let address = service.address.clone();
     let replies: Vec<Reply> = (0..200)
         .map(|i| {

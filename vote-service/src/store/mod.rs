@@ -152,6 +152,9 @@ impl Store {
         match opened {
             Ok(db) => Ok(Store { db: Arc::new(db), path: name }),
             Err(DatabaseError::DatabaseAlreadyOpen) => Err(StoreError::Locked { path: name }),
+            Err(DatabaseError::Storage(StorageError::Io(e))) if e.kind() == std::io::ErrorKind::InvalidData => {
+                Err(StoreError::NotVoteDatabase { path: name, why: format!("not a redb file: {e}") })
+            }
             Err(DatabaseError::Storage(StorageError::Corrupted(why))) => {
                 Err(StoreError::NotVoteDatabase { path: name, why: format!("not a redb file, or damaged: {why}") })
             }
@@ -277,5 +280,25 @@ impl Store {
     /// and the server's folders are nobody's business).
     pub fn file_name(&self) -> String {
         Path::new(&self.path).file_name().map_or_else(|| self.path.clone(), |n| n.to_string_lossy().into_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_programs_redb_file_is_not_a_vote_database() {
+        let dir = tempfile::tempdir().expect("temp");
+        let path = dir.path().join("other.redb");
+        let db = Database::create(&path).expect("create");
+        let txn = db.begin_write().expect("write");
+        txn.open_table(redb::TableDefinition::<u64, u64>::new("other")).expect("table");
+        txn.commit().expect("commit");
+        drop(db);
+        for opened in [Store::open_existing(&path), Store::create_or_open(&path)] {
+            let message = opened.err().expect("refused").to_string();
+            assert!(message.contains("other.redb is not a vote database"), "{message}");
+        }
     }
 }
