@@ -317,3 +317,61 @@ fn a_browser_origin_must_be_listed_for_cors() {
     let other = request(&service.address, "OPTIONS", "/api/votes", &[("Origin", "https://evil.example")], b"");
     assert_eq!(other.status, 403);
 }
+
+#[test]
+fn the_audit_log_lists_every_vote_with_its_signals_and_no_address() {
+    let dir = tempfile::tempdir().expect("temp");
+    let token = dir.path().join("token");
+    std::fs::write(&token, "a-long-enough-admin-token").expect("token");
+    let manifest = manifest(dir.path(), "2020-08-22", "2020-08-31", "election");
+    let db = dir.path().join("votes.redb");
+    let token_arg = token.to_string_lossy().into_owned();
+    let service = VoteService::start(
+        &manifest,
+        &db,
+        &["--now", OPEN, "--trusted-proxy", PROXY, "--admin-token-file", &token_arg],
+    );
+    let browser = [
+        ("X-Forwarded-For", "198.51.100.7"),
+        ("Origin", "https://hall.example.org"),
+        ("User-Agent", "Mozilla/5.0 (iPhone) SecretPhoneModel"),
+        ("Accept-Language", "zh-CN,zh;q=0.9"),
+    ];
+    assert_eq!(post_json(&service.address, "/api/votes", r#"{"case": "a"}"#, &browser).status, 200);
+    let form = request(
+        &service.address,
+        "POST",
+        "/api/votes",
+        &[("Content-Type", "application/x-www-form-urlencoded"), ("X-Forwarded-For", "198.51.100.8")],
+        b"case=b",
+    );
+    assert_eq!(form.status, 200);
+    let live = get(&service.address, "/api/audit?from=1", &[("Authorization", "Bearer a-long-enough-admin-token")]);
+    assert_eq!(live.status, 200);
+    assert_eq!(live.body.lines().count(), 1, "from the second record on: {}", live.body);
+    assert_eq!(get(&service.address, "/api/audit", &[]).status, 401);
+    service.stop();
+    let (code, out, err) = run(&["audit", "--db", &db.to_string_lossy()]);
+    assert_eq!(code, Some(0), "{err}");
+    let records: Vec<serde_json::Value> =
+        out.lines().map(|l| serde_json::from_str(l).expect("one JSON record a line")).collect();
+    assert_eq!(records.len(), 2);
+    assert_eq!((records[0]["seq"].clone(), records[1]["seq"].clone()), (0.into(), 1.into()));
+    assert_eq!(records[0]["case"], "a");
+    assert_eq!(records[0]["network"], "198.51.100.0/24");
+    assert_eq!(records[0]["site"], "hall.example.org");
+    assert_eq!(records[0]["via"], "js");
+    assert_eq!(records[0]["lang"], "zh-CN");
+    assert_eq!(records[0]["ua"].as_str().map(str::len), Some(16));
+    assert_eq!(
+        (records[1]["via"].clone(), records[1]["site"].clone(), records[1]["ua"].clone()),
+        ("form".into(), "".into(), "".into())
+    );
+    assert_eq!(
+        live.body.lines().next().map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON")),
+        Some(records[1].clone())
+    );
+    for private in ["198.51.100.7", "198.51.100.8", "SecretPhoneModel", "iPhone"] {
+        assert!(!out.contains(private), "{private} in the audit log: {out}");
+    }
+}

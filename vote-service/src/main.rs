@@ -24,6 +24,8 @@ enum Command {
     Merge(cmd::merge::Args),
     /// Check that the counters equal the audit records; exit 1 with the differences otherwise.
     Verify(cmd::verify::Args),
+    /// Print the audit log as JSON lines, one counted vote a line (the input of review).
+    Audit(cmd::audit::Args),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::export::execute(args).map(|()| ExitCode::SUCCESS),
         Command::Merge(args) => cmd::merge::execute(args).map(|()| ExitCode::SUCCESS),
         Command::Verify(args) => cmd::verify::execute(args),
+        Command::Audit(args) => cmd::audit::execute(args).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {
         eprintln!("vote-service: error: {e:#}");

@@ -40,6 +40,11 @@ impl Origins {
         Origins { own: own.and_then(origin_of), partners: partners.iter().filter_map(|p| origin_of(p)).collect() }
     }
 
+    /// The hall's own origin, if the manifest names it.
+    pub fn own(&self) -> Option<&str> {
+        self.own.as_deref()
+    }
+
     /// Whether `origin` (an `Origin` header) is the hall or a partner: what CORS answers may name.
     pub fn allows(&self, origin: &str) -> bool {
         !matches!(self.source_of(origin), Source::Foreign | Source::Unknown)

@@ -1,5 +1,6 @@
 //! The subcommands of the `vote-service` binary, one file each.
 
+pub mod audit;
 pub mod export;
 pub mod merge;
 pub mod serve;

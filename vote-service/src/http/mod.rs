@@ -6,6 +6,7 @@
 //! | `GET /api/votes` | whether voting is open now, by the service's clock (which a rehearsal may shift) |
 //! | `GET /api/tally` | public counts, when the election's `tally_visibility` allows |
 //! | `GET /api/export[?format=csv]` | the full tally, with `Authorization: Bearer <admin token>` |
+//! | `GET /api/audit[?from=N&limit=M]` | the audit log as JSON lines (as `vote-service audit`), with the admin token |
 //! | `GET /healthz` | liveness, without counts |
 //! | `OPTIONS *` | CORS preflight for the configured site origins |
 
@@ -30,7 +31,7 @@ use crate::election::Window;
 use crate::manifest::Manifest;
 use crate::origin::{self, Origins, Source};
 use crate::store::Store;
-use crate::store::ballot::Ballot;
+use crate::store::ballot::{Ballot, Signals, Via, Vote};
 use crate::store::writer::{Job, Outcome};
 use crate::tally::Tally;
 
@@ -66,8 +67,9 @@ pub async fn handle(app: Arc<App>, peer: IpAddr, request: Request<Incoming>) -> 
         (_, "/api/votes") => Answer::method_not_allowed("GET, POST, OPTIONS").json(),
         (&Method::GET, "/api/tally") => tally(&app),
         (&Method::GET, "/api/export") => export(&app, &request),
+        (&Method::GET, "/api/audit") => audit(&app, &request),
         (&Method::GET, "/healthz") => health(&app),
-        (_, "/api/tally" | "/api/export" | "/healthz") => Answer::method_not_allowed("GET").json(),
+        (_, "/api/tally" | "/api/export" | "/api/audit" | "/healthz") => Answer::method_not_allowed("GET").json(),
         _ => Answer::not_found().json(),
     };
     if let Some(origin) = allowed_origin
@@ -120,6 +122,8 @@ async fn vote(app: &App, peer: IpAddr, request: Request<Incoming>) -> Response<F
     if source == Source::Foreign {
         return render(Answer::foreign_origin(), form, None);
     }
+    let user_agent = text(header::USER_AGENT).map(str::to_owned);
+    let language = first_language(text(header::ACCEPT_LANGUAGE));
     let forwarded: Vec<&str> =
         request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
     let client = app.proxies.client(peer, &forwarded);
@@ -164,7 +168,18 @@ async fn vote(app: &App, peer: IpAddr, request: Request<Incoming>) -> Response<F
         crate::election::Scope::Case => case_id.clone(),
     };
     let (reply, outcome) = oneshot::channel();
-    let ballot = Ballot::new(&app.secret, &election.id, &case_id, &scope, client, now, day);
+    let site = match &source {
+        Source::Hall | Source::Partner(_) => source_host(&source, &app.origins),
+        Source::Unknown | Source::Foreign => "",
+    };
+    let signals = Signals {
+        user_agent: user_agent.as_deref(),
+        site,
+        via: if form == Form::Json { Via::Js } else { Via::Form },
+        language: &language,
+    };
+    let vote = Vote { case: &case_id, scope: &scope, client, at: now, day, signals };
+    let ballot = Ballot::new(&app.secret, &election.id, &vote);
     if let Err(e) = app.queue.try_send(Job { ballot, reply }) {
         let answer = match e {
             mpsc::error::TrySendError::Full(_) => Answer::busy(),
@@ -220,6 +235,22 @@ fn status(app: &App) -> Response<Full<Bytes>> {
         Window::Closed => Answer::new(StatusCode::OK, "closed", "投票已经结束。"),
     };
     answer.with("now", election.local_rfc3339(now)).header(header::CACHE_CONTROL, "no-store").json()
+}
+
+/// The host of the site a vote came from, for its audit record.
+fn source_host<'a>(source: &'a Source, origins: &'a Origins) -> &'a str {
+    let origin = match source {
+        Source::Partner(origin) => origin.as_str(),
+        Source::Hall => origins.own().unwrap_or(""),
+        Source::Unknown | Source::Foreign => "",
+    };
+    origin.split_once("://").map_or(origin, |(_, host)| host)
+}
+
+/// The first language tag of an `Accept-Language` header, at most 16 characters, e.g. `zh-CN`.
+fn first_language(header: Option<&str>) -> String {
+    let tag = header.and_then(|h| h.split([',', ';']).next()).unwrap_or("").trim();
+    tag.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(16).collect()
 }
 
 fn limit_words(scope: crate::election::Scope) -> &'static str {
@@ -305,7 +336,8 @@ fn tally(app: &App) -> Response<Full<Bytes>> {
     }
 }
 
-fn export(app: &App, request: &Request<Incoming>) -> Response<Full<Bytes>> {
+/// `None` when the request carries the admin token, else the 401 answer.
+fn refuse_without_token(app: &App, request: &Request<Incoming>) -> Option<Response<Full<Bytes>>> {
     let presented = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -314,10 +346,47 @@ fn export(app: &App, request: &Request<Incoming>) -> Response<Full<Bytes>> {
         .unwrap_or("");
     let authorised =
         app.admin_token.as_deref().is_some_and(|token| bool::from(token.as_bytes().ct_eq(presented.as_bytes())));
-    if !authorised {
-        return Answer::new(StatusCode::UNAUTHORIZED, "unauthorized", "需要管理员令牌（Authorization: Bearer …）。")
-            .header(header::WWW_AUTHENTICATE, "Bearer")
-            .json();
+    if authorised {
+        return None;
+    }
+    let answer = Answer::new(StatusCode::UNAUTHORIZED, "unauthorized", "需要管理员令牌（Authorization: Bearer …）。");
+    Some(answer.header(header::WWW_AUTHENTICATE, "Bearer").json())
+}
+
+/// The most audit records one `GET /api/audit` answers with; ask again `from` the next sequence number.
+pub const AUDIT_PAGE: u64 = 100_000;
+
+fn audit(app: &App, request: &Request<Incoming>) -> Response<Full<Bytes>> {
+    if let Some(refusal) = refuse_without_token(app, request) {
+        return refusal;
+    }
+    let query = request.uri().query().unwrap_or("");
+    let number = |name: &str| {
+        query.split('&').find_map(|p| p.strip_prefix(name).and_then(|v| v.strip_prefix('='))).map(str::parse::<u64>)
+    };
+    let (from, limit) = match (number("from").unwrap_or(Ok(0)), number("limit").unwrap_or(Ok(AUDIT_PAGE))) {
+        (Ok(from), Ok(limit)) => (from, limit.min(AUDIT_PAGE)),
+        _ => return Answer::malformed("from 和 limit 应为非负整数").json(),
+    };
+    let mut body = String::new();
+    let read = app.store.audit_lines(from, limit, |line| {
+        body.push_str(line);
+        body.push('\n');
+    });
+    if let Err(e) = read {
+        eprintln!("vote-service: reading the audit log failed: {e}");
+        return Answer::unavailable().json();
+    }
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/x-ndjson; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
+}
+
+fn export(app: &App, request: &Request<Incoming>) -> Response<Full<Bytes>> {
+    if let Some(refusal) = refuse_without_token(app, request) {
+        return refusal;
     }
     let counts = match app.store.counts() {
         Ok(counts) => counts,

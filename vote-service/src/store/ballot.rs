@@ -21,33 +21,74 @@ pub struct Ballot {
     pub audit: String,
 }
 
+/// One vote as the request handler saw it.
+#[derive(Debug, Clone)]
+pub struct Vote<'a> {
+    pub case: &'a str,
+    /// What one vote a day is counted over: empty for the whole election, else the category or the case.
+    pub scope: &'a str,
+    pub client: ClientKey,
+    pub at: Timestamp,
+    /// The local day of `at`.
+    pub day: Date,
+    pub signals: Signals<'a>,
+}
+
+/// What review needs to tell a citizen's vote from a script's, none of which identifies a person.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Signals<'a> {
+    /// The `User-Agent` header, kept only as a keyed hash.
+    pub user_agent: Option<&'a str>,
+    /// The host of the site the vote was posted from (the hall or a partner), empty when the request named none.
+    pub site: &'a str,
+    /// Whether the page's JavaScript sent it (`js`) or the no-JS form (`form`).
+    pub via: Via,
+    /// The first language of `Accept-Language` (e.g. `zh-CN`), empty when none was sent.
+    pub language: &'a str,
+}
+
+/// How a vote was sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Via {
+    #[default]
+    Js,
+    Form,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Js => "js",
+            Via::Form => "form",
+        }
+    }
+}
+
 impl Ballot {
-    /// A ballot for `case`, by `client`, at `at` on local `day`; `scope` is what one vote a day is counted over
-    /// (empty for the whole election, else the category or the case).
-    pub fn new(
-        secret: &Secret,
-        election_id: &str,
-        case: &str,
-        scope: &str,
-        client: ClientKey,
-        at: Timestamp,
-        day: Date,
-    ) -> Self {
-        let client_hash = secret.hash(&[b"client", &client.bytes()]);
-        let day = day.to_string();
-        let key = ballot_key(&day, scope, &client_hash);
+    /// The ballot of `vote` in the election `election_id`.
+    pub fn new(secret: &Secret, election_id: &str, vote: &Vote<'_>) -> Self {
+        let client_hash = secret.hash(&[b"client", &vote.client.bytes()]);
+        let day = vote.day.to_string();
+        let key = ballot_key(&day, vote.scope, &client_hash);
         let receipt = receipt(secret, election_id, &key);
+        let signals = &vote.signals;
+        let ua =
+            signals.user_agent.map_or_else(String::new, |ua| hex(&secret.hash(&[b"user-agent", ua.as_bytes()])[..8]));
         let record = AuditFields {
-            at: &at.to_string(),
+            at: &vote.at.to_string(),
             day: &day,
-            case,
-            scope,
+            case: vote.case,
+            scope: vote.scope,
             client: &hex(&client_hash),
-            network: &client.network(),
+            network: &vote.client.network(),
             receipt: &receipt,
+            ua: &ua,
+            site: signals.site,
+            via: signals.via.as_str(),
+            lang: signals.language,
         };
         let audit = serde_json::to_string(&record).expect("records serialise");
-        Ballot { case: case.to_owned(), day, key, receipt, audit }
+        Ballot { case: vote.case.to_owned(), day, key, receipt, audit }
     }
 }
 
@@ -69,6 +110,19 @@ pub struct AuditRecord {
     /// The client's /24 (IPv4) or /48 (IPv6).
     pub network: String,
     pub receipt: String,
+    /// The keyed hash of the User-Agent (16 hex digits), empty when none was sent; absent in records of databases
+    /// made before it was kept (unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ua: Option<String>,
+    /// The host of the hall or partner site the vote was posted from, empty when the request named none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    /// `js` (the page's script) or `form` (the no-JS form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// The first language the browser asked for, e.g. `zh-CN`; empty when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// An audit record as it is written, borrowing what the ballot already has. (Same fields as [`AuditRecord`], which
@@ -82,6 +136,10 @@ struct AuditFields<'a> {
     client: &'a str,
     network: &'a str,
     receipt: &'a str,
+    ua: &'a str,
+    site: &'a str,
+    via: &'a str,
+    lang: &'a str,
 }
 
 impl AuditRecord {
@@ -142,16 +200,27 @@ mod tests {
     #[test]
     fn an_audit_record_names_its_ballot() {
         let client = ClientKey::from_ip("203.0.113.9".parse().expect("ip"));
-        let ballot = Ballot::new(
-            &Secret::fixed(1),
-            "e",
-            "a",
-            "cat",
+        let signals =
+            Signals { user_agent: Some("Mozilla/5.0"), site: "hall.example.org", via: Via::Form, language: "zh-CN" };
+        let vote = Vote {
+            case: "a",
+            scope: "cat",
             client,
-            Timestamp::UNIX_EPOCH,
-            jiff::civil::date(2020, 8, 22),
-        );
+            at: Timestamp::UNIX_EPOCH,
+            day: jiff::civil::date(2020, 8, 22),
+            signals,
+        };
+        let ballot = Ballot::new(&Secret::fixed(1), "e", &vote);
         let record: AuditRecord = serde_json::from_str(&ballot.audit).expect("record");
+        assert_eq!(record.ua.as_ref().map(String::len), Some(16), "a keyed hash, never the header");
+        assert!(!ballot.audit.contains("Mozilla"));
+        assert_eq!((record.site.as_deref(), record.via.as_deref()), (Some("hall.example.org"), Some("form")));
+        assert_eq!(record.lang.as_deref(), Some("zh-CN"));
+        let old: AuditRecord = serde_json::from_str(
+            r#"{"at":"t","day":"d","case":"a","scope":"","client":"00","network":"n","receipt":"r"}"#,
+        )
+        .expect("a record of an older database");
+        assert_eq!((old.ua, old.site, old.via), (None, None, None), "absent is unknown");
         assert_eq!(record.ballot_key(), Some(ballot.key.clone()));
         assert_eq!((record.case.as_str(), record.scope.as_str(), record.day.as_str()), ("a", "cat", "2020-08-22"));
         assert_eq!((record.network.as_str(), record.receipt), ("203.0.113.0/24", ballot.receipt.clone()));

@@ -109,7 +109,7 @@ mod tests {
     use crate::manifest::{Manifest, SAMPLE};
     use crate::store::Store;
     use crate::store::StoreError;
-    use crate::store::ballot::Ballot;
+    use crate::store::ballot::{Ballot, Signals, Vote};
     use crate::store::index::IndexLimits;
     use crate::store::writer::record;
 
@@ -120,7 +120,9 @@ mod tests {
         let mut index = store.ballot_index(IndexLimits::default()).expect("index");
         let now = jiff::Timestamp::from_second(1_598_320_800).expect("instant");
         let client = crate::client::ClientKey::from_ip("10.0.0.1".parse().expect("ip"));
-        let ballot = Ballot::new(&secret, "test-2020", "a", "", client, now, "2020-08-25".parse().expect("day"));
+        let day = "2020-08-25".parse().expect("day");
+        let vote = Vote { case: "a", scope: "", client, at: now, day, signals: Signals::default() };
+        let ballot = Ballot::new(&secret, "test-2020", &vote);
         record(&store.db, &mut index, &[&ballot]).expect("record");
         store
     }

@@ -272,6 +272,42 @@ impl Store {
         Ok((counts, check))
     }
 
+    /// The audit log from sequence number `from` on, at most `limit` records, each as one JSON line with its `seq`
+    /// first: what `vote-service audit` and `GET /api/audit` give, and what `review` reads.
+    pub fn audit_lines(&self, from: u64, limit: u64, mut line: impl FnMut(&str)) -> Result<u64, StoreError> {
+        damage::guard(&self.path, || {
+            let err = db_error(&self.path);
+            let txn = self.db.begin_read().map_err(|e| err(&e))?;
+            let audit_table = txn.open_table(AUDIT).map_err(|e| err(&e))?;
+            let mut written = 0;
+            let mut buffer = String::new();
+            let stop = "the limit was reached";
+            let walked = audit::each_from(&audit_table, from, |seq, record| {
+                if written == limit {
+                    return Err(redb::Error::Corrupted(stop.to_owned()));
+                }
+                buffer.clear();
+                buffer.push_str("{\"seq\":");
+                buffer.push_str(&seq.to_string());
+                match record.strip_prefix('{') {
+                    Some(rest) if rest.trim_start().starts_with('}') => buffer.push_str(rest),
+                    Some(rest) => {
+                        buffer.push(',');
+                        buffer.push_str(rest);
+                    }
+                    None => return Err(redb::Error::Corrupted(format!("audit record {seq} is not a JSON object"))),
+                }
+                line(&buffer);
+                written += 1;
+                Ok(())
+            });
+            match walked {
+                Err(redb::Error::Corrupted(why)) if why == stop => Ok(written),
+                other => other.map(|()| written).map_err(|e| err(&e)),
+            }
+        })
+    }
+
     pub fn path(&self) -> &str {
         &self.path
     }

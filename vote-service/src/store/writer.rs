@@ -177,6 +177,7 @@ mod tests {
     use crate::client::ClientKey;
     use crate::secret::Secret;
     use crate::store::Store;
+    use crate::store::ballot::{Signals, Vote};
     use jiff::Timestamp;
     use redb::ReadableDatabase;
 
@@ -193,7 +194,8 @@ mod tests {
     fn ballot(case: &str, ip: &str, day: u8) -> Ballot {
         let client = ClientKey::from_ip(ip.parse().expect("ip"));
         let day = jiff::civil::date(2020, 8, day as i8);
-        Ballot::new(&Secret::fixed(7), "e", case, "", client, Timestamp::UNIX_EPOCH, day)
+        let vote = Vote { case, scope: "", client, at: Timestamp::UNIX_EPOCH, day, signals: Signals::default() };
+        Ballot::new(&Secret::fixed(7), "e", &vote)
     }
 
     #[test]

@@ -519,7 +519,7 @@ mod tests {
     use crate::client::ClientKey;
     use crate::secret::Secret;
     use crate::store::Store;
-    use crate::store::ballot::Ballot;
+    use crate::store::ballot::{Ballot, Signals, Vote};
     use crate::store::writer::{Outcome, record};
 
     /// Small enough that a few hundred votes flush, merge over several transactions, and reach level 2.
@@ -528,14 +528,12 @@ mod tests {
     fn ballot(client: u8, day: u8, case: u8) -> Ballot {
         let ip = ClientKey::from_ip(format!("10.0.{client}.1").parse().expect("ip"));
         let case = format!("c{case}");
+        let day = jiff::civil::date(2020, 8, day as i8);
+        let at = jiff::Timestamp::UNIX_EPOCH;
         Ballot::new(
             &Secret::fixed(1),
             "e",
-            &case,
-            "",
-            ip,
-            jiff::Timestamp::UNIX_EPOCH,
-            jiff::civil::date(2020, 8, day as i8),
+            &Vote { case: &case, scope: "", client: ip, at, day, signals: Signals::default() },
         )
     }
 
