@@ -307,3 +307,39 @@ fn visibility_and_cases_with_votes_cannot_change_and_the_export_names_only_the_f
     assert_eq!(status, Some(1), "{err}");
     assert!(err.contains("1 votes for case 'a'"), "{err}");
 }
+
+#[test]
+fn a_vote_changed_in_the_database_afterwards_breaks_the_hash_chain() {
+    let dir = tempfile::tempdir().expect("temp");
+    let db = dir.path().join("votes.redb");
+    let service = start(dir.path(), &[]);
+    for i in 1..=20 {
+        assert_eq!(vote_from(&service, &format!("10.0.0.{i}"), if i % 2 == 0 { "a" } else { "b" }, &[]).status, 200);
+    }
+    service.stop();
+    let (code, out, err) = run(&["verify", "--db", &db.to_string_lossy()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("the hash chain holds") && out.contains("2020-08-25 closing hash "), "{out}");
+    let (_, export, _) = run(&["export", "--db", &db.to_string_lossy()]);
+    let tally: serde_json::Value = serde_json::from_str(&export).expect("tally");
+    let closing = tally["sources"][0]["closing_hashes"]["2020-08-25"].as_str().expect("a closing hash").to_owned();
+    assert!(out.contains(&closing), "verify and export agree: {out}");
+    // Someone with the file turns the votes for b into votes for a, in every copy of the pages (redb writes pages
+    // anew, so old copies lie about); the chain (or redb's own page checksums) gives it away.
+    let mut bytes = std::fs::read(&db).expect("db");
+    let needle = br#""case":"b""#;
+    let mut changed = 0;
+    for at in 0..bytes.len().saturating_sub(needle.len()) {
+        if &bytes[at..at + needle.len()] == needle {
+            bytes[at + 8] = b'a';
+            changed += 1;
+        }
+    }
+    assert!(changed >= 10, "{changed} records changed");
+    std::fs::write(&db, &bytes).expect("tamper");
+    let (code, _, err) = run(&["verify", "--db", &db.to_string_lossy()]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("hash chain does not hold") || err.contains("damaged"), "{err}");
+    let (code, _, err) = run(&["export", "--db", &db.to_string_lossy()]);
+    assert_eq!(code, Some(1), "no tally from a changed log: {err}");
+}

@@ -7,11 +7,13 @@
 //! Around them: [`service`] assembles the parts, [`manifest`] reads the generator's manifest, [`clock`] can be
 //! shifted for rehearsals, [`secret`] keys the hash that replaces raw addresses, [`tally`] exports and merges
 //! counts, [`server`] accepts connections (at most [`connections`] per client), [`log`] keeps repeated errors to a
-//! line, and [`shutdown`] stops it gracefully.
+//! line, [`day_close`] prints each day's closing hash of the audit chain at midnight, and [`shutdown`] stops it
+//! gracefully.
 
 pub mod client;
 pub mod clock;
 pub mod connections;
+pub mod day_close;
 pub mod election;
 pub mod http;
 pub mod log;

@@ -1,14 +1,14 @@
 //! Tallies: what `vote-service export` and `GET /api/export` write, and `vote-service merge` combines across shards.
 //! `generator` reads the JSON form as `content/votes/tally.json`. Schema (format 1):
 //! `{"format": 1, "election": id, "exported_at": RFC 3339, "total_votes": n, "totals": {case: n},
-//!   "daily": {day: {case: n}}, "sources": [{"name": ..., "votes": n}]}`.
+//!   "daily": {day: {case: n}}, "sources": [{"name": ..., "votes": n, "closing_hashes": {day: hex}}]}`.
 //! The CSV form has a row per case: `case,total,<day>,<day>,...`, and a last row `total,...`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::Counts;
+use crate::store::{Counts, Store, StoreError};
 
 pub const FORMAT: u32 = 1;
 
@@ -17,6 +17,10 @@ pub const FORMAT: u32 = 1;
 pub struct Source {
     pub name: String,
     pub votes: u64,
+    /// Per local day, the closing hash of the source's audit chain (the link of the day's last entry): published
+    /// the same day, it shows any later change to the day's votes. Absent in tallies of older services.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub closing_hashes: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,7 +44,7 @@ impl Tally {
             total_votes: total,
             totals: counts.totals,
             daily: counts.daily,
-            sources: vec![Source { name: source.to_owned(), votes: total }],
+            sources: vec![Source { name: source.to_owned(), votes: total, closing_hashes: BTreeMap::new() }],
         }
     }
 
@@ -65,6 +69,26 @@ impl Tally {
             merged.sources.extend(tally.sources);
         }
         Ok(merged)
+    }
+
+    /// The tally of `store`, with the closing hash of every day; refused when the audit chain does not hold, since
+    /// a tally must not be published from a log that was changed.
+    pub fn of_store(store: &Store, election: &str, exported_at: String) -> Result<Tally, StoreError> {
+        let chain = store.check_chain()?;
+        if chain.broken_count > 0 || chain.orphans > 0 {
+            return Err(StoreError::Database {
+                path: store.path().to_owned(),
+                message: format!(
+                    "the audit log's hash chain does not hold ({} entries with a wrong link, first at sequence \
+                     number {}); nothing is exported. Run vote-service verify, and restore the backup",
+                    chain.broken_count,
+                    chain.broken.first().map_or_else(|| "?".to_owned(), u64::to_string)
+                ),
+            });
+        }
+        let mut tally = Tally::new(election, exported_at, &store.file_name(), store.counts()?);
+        tally.sources[0].closing_hashes = chain.closing;
+        Ok(tally)
     }
 
     pub fn to_json(&self) -> String {

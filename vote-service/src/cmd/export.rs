@@ -23,7 +23,7 @@ pub struct Args {
 pub fn execute(args: Args) -> anyhow::Result<()> {
     let store = Store::open_existing(&args.db)?;
     let election = store.election_id()?.unwrap_or_default();
-    let tally = Tally::new(&election, jiff::Timestamp::now().to_string(), &store.file_name(), store.counts()?);
+    let tally = Tally::of_store(&store, &election, jiff::Timestamp::now().to_string())?;
     print!(
         "{}",
         match args.format {

@@ -97,8 +97,11 @@ pub fn execute(args: Args) -> anyhow::Result<()> {
             own_origin: None,
         };
         let app = Arc::new(service.app(manifest, settings));
+        let day_close = tokio::spawn(vote_service::day_close::announce(Arc::clone(&app)));
         let limits = ConnectionLimits { max: args.max_connections, per_client: args.max_connections_per_client };
         server::run(listener, app, shutdown::signal(), limits).await;
+        day_close.abort();
+        let _ = day_close.await;
         anyhow::Ok(())
     })?;
     // The last App is gone with the server, so the queue is closed: the writer records what is left, then stops.

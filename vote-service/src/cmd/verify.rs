@@ -32,6 +32,21 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
     if check.ballots != recount.total() {
         differences.push(format!("{} ballots but {} audit records", check.ballots, recount.total()));
     }
+    let chain = store.check_chain()?;
+    if chain.broken_count > 0 {
+        let at: Vec<String> = chain.broken.iter().map(u64::to_string).collect();
+        differences.push(format!(
+            "the audit log's hash chain does not hold: {} entries with a missing or wrong link (first sequence numbers \
+             {}): the log was changed after it was written, or the database predates the chain and was never \
+             opened by serve since",
+            chain.broken_count,
+            at.join(", ")
+        ));
+    }
+    if chain.orphans > 0 {
+        differences
+            .push(format!("{} links of the hash chain have no audit entry: entries were removed", chain.orphans));
+    }
     if let Err(e) = store.check_secret() {
         differences.push(e.to_string());
     }
@@ -40,13 +55,16 @@ pub fn execute(args: Args) -> anyhow::Result<ExitCode> {
     }
     if differences.is_empty() {
         println!(
-            "{}: {} votes; counters, ballots and audit records agree (ballot index: {} runs, {} ballots replayed \
-             from the audit log)",
+            "{}: {} votes; counters, ballots and audit records agree, the hash chain holds (ballot index: {} runs, {} \
+             ballots replayed from the audit log)",
             args.db.display(),
             recount.total(),
             check.runs,
             check.replayed
         );
+        for (day, hash) in &chain.closing {
+            println!("  {day} closing hash {hash}");
+        }
         Ok(ExitCode::SUCCESS)
     } else {
         for d in &differences {

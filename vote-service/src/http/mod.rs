@@ -388,14 +388,13 @@ fn export(app: &App, request: &Request<Incoming>) -> Response<Full<Bytes>> {
     if let Some(refusal) = refuse_without_token(app, request) {
         return refusal;
     }
-    let counts = match app.store.counts() {
-        Ok(counts) => counts,
+    let tally = match Tally::of_store(&app.store, &app.manifest.election.id, app.clock.now().to_string()) {
+        Ok(tally) => tally,
         Err(e) => {
             eprintln!("vote-service: export failed: {e}");
             return Answer::unavailable().json();
         }
     };
-    let tally = Tally::new(&app.manifest.election.id, app.clock.now().to_string(), &app.store.file_name(), counts);
     let csv = request.uri().query().is_some_and(|q| q.split('&').any(|p| p == "format=csv"));
     let (content_type, body) = if csv {
         ("text/csv; charset=utf-8", tally.to_csv())

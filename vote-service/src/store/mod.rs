@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod ballot;
+pub mod chain;
 pub mod damage;
 mod frozen;
 pub mod index;
@@ -20,7 +21,7 @@ use redb::{
 
 use crate::manifest::Manifest;
 use index::{BallotIndex, Found, IndexLimits};
-use tables::{AUDIT, DAILY, META, TOTALS};
+use tables::{AUDIT, CHAIN, DAILY, META, TOTALS};
 
 /// Memory for redb's page cache: enough for the hot pages of a busy election, and a bound on the service's memory
 /// (redb's default is 1 GiB).
@@ -110,7 +111,10 @@ impl Store {
     pub fn open(path: &Path, manifest: &Manifest) -> Result<Self, StoreError> {
         let store = Self::create_or_open(path)?;
         let name = store.path.clone();
-        damage::guard(&name, || store.freeze_rules(manifest))?;
+        damage::guard(&name, || {
+            store.freeze_rules(manifest)?;
+            store.link_older_entries()
+        })?;
         Ok(store)
     }
 
@@ -195,8 +199,47 @@ impl Store {
             txn.open_table(TOTALS).map_err(|e| err(&e))?;
             txn.open_table(DAILY).map_err(|e| err(&e))?;
             txn.open_table(AUDIT).map_err(|e| err(&e))?;
+            txn.open_table(CHAIN).map_err(|e| err(&e))?;
         }
         txn.commit().map_err(|e| err(&e))
+    }
+
+    /// Links the audit entries of a database made before the hash chain was kept.
+    fn link_older_entries(&self) -> Result<(), StoreError> {
+        let err = db_error(&self.path);
+        let txn = self.db.begin_write().map_err(|e| err(&e))?;
+        chain::backfill(&txn).map_err(|e| err(&e))?;
+        txn.commit().map_err(|e| err(&e))
+    }
+
+    /// The hash chain over the audit log, recomputed and compared, with each day's closing hash.
+    pub fn check_chain(&self) -> Result<chain::ChainCheck, StoreError> {
+        damage::guard(&self.path, || {
+            let err = db_error(&self.path);
+            let txn = self.db.begin_read().map_err(|e| err(&e))?;
+            let audit_table = txn.open_table(AUDIT).map_err(|e| err(&e))?;
+            match txn.open_table(CHAIN) {
+                Ok(chain_table) => chain::check(&audit_table, &chain_table).map_err(|e| err(&e)),
+                // A database made before the chain was kept, never opened for voting since.
+                Err(TableError::TableDoesNotExist(_)) => {
+                    let empty = chain::ChainCheck::default();
+                    let entries = audit_table.len().map_err(|e| err(&e))?;
+                    Ok(chain::ChainCheck { broken_count: entries, ..empty })
+                }
+                Err(e) => Err(err(&e)),
+            }
+        })
+    }
+
+    /// The closing hash of local `day` (see [`chain::closing_hash`]).
+    pub fn closing_hash(&self, day: &str) -> Result<Option<String>, StoreError> {
+        damage::guard(&self.path, || {
+            let err = db_error(&self.path);
+            let txn = self.db.begin_read().map_err(|e| err(&e))?;
+            let audit_table = txn.open_table(AUDIT).map_err(|e| err(&e))?;
+            let chain_table = txn.open_table(CHAIN).map_err(|e| err(&e))?;
+            chain::closing_hash(&audit_table, &chain_table, day).map_err(|e| err(&e))
+        })
     }
 
     /// Whether the database holds any vote.

@@ -16,3 +16,6 @@ pub const DAILY: TableDefinition<(&str, &str), u64> = TableDefinition::new("dail
 /// receipt}`, one entry per transaction holding its records as lines under the sequence number of the first.
 /// `client` is the keyed hash, `network` the /24 or /48: never a raw address.
 pub const AUDIT: TableDefinition<u64, &str> = TableDefinition::new("audit");
+/// The hash chain over the audit entries ([`super::chain`]): per entry (keyed like it, by its first sequence
+/// number) the 32-byte SHA-256 link.
+pub const CHAIN: TableDefinition<u64, &[u8]> = TableDefinition::new("audit_chain");

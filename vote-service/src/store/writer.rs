@@ -12,8 +12,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::ballot::Ballot;
 use super::index::{BallotIndex, Found, IndexLimits};
-use super::tables::{AUDIT, DAILY, TOTALS};
-use super::{StoreError, audit, damage};
+use super::tables::{AUDIT, CHAIN, DAILY, TOTALS};
+use super::{StoreError, audit, chain, damage};
 use crate::log::Throttled;
 
 /// What became of a ballot.
@@ -154,6 +154,7 @@ pub fn record(db: &Database, index: &mut BallotIndex, ballots: &[&Ballot]) -> Re
             });
         }
         audit::append(&mut audit, first, &records)?;
+        chain::append(&mut txn.open_table(CHAIN)?, first, &records)?;
         let mut total_table = txn.open_table(TOTALS)?;
         for (case, n) in totals {
             let before = total_table.get(case)?.map_or(0, |v| v.value());
