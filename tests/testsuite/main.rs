@@ -3,6 +3,7 @@
 mod browser;
 mod build;
 mod check;
+mod decisions;
 mod preview;
 mod results;
 mod vote_attacks;

@@ -4,6 +4,7 @@
 //! A request flows through: [`http`] (routes and answers) -> [`client`] (who is voting, trusted proxies) ->
 //! [`election`] (the day, the window, the scope) -> [`store::writer`] (group commit into redb) -> the answer.
 //! Before a vote reaches the writer, [`origin`] refuses votes that foreign sites made a visitor's browser send.
+//! After the vote, [`decisions`] (people's decisions on ballot stuffing) are applied to the audit log by the export.
 //! Around them: [`service`] assembles the parts, [`manifest`] reads the generator's manifest, [`clock`] can be
 //! shifted for rehearsals, [`secret`] keys the hash that replaces raw addresses, [`tally`] exports and merges
 //! counts, [`server`] accepts connections (at most [`connections`] per client), [`log`] keeps repeated errors to a
@@ -14,6 +15,7 @@ pub mod client;
 pub mod clock;
 pub mod connections;
 pub mod day_close;
+pub mod decisions;
 pub mod election;
 pub mod http;
 pub mod log;

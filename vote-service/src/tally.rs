@@ -2,12 +2,16 @@
 //! `generator` reads the JSON form as `content/votes/tally.json`. Schema (format 1):
 //! `{"format": 1, "election": id, "exported_at": RFC 3339, "total_votes": n, "totals": {case: n},
 //!   "daily": {day: {case: n}}, "sources": [{"name": ..., "votes": n, "closing_hashes": {day: hex}}]}`.
+//! With decisions applied (`export --decisions`), `totals`, `daily` and `total_votes` are the counted votes, and the
+//! tally also holds `before` {case: votes cast}, `voided` {case: votes not counted}, `decisions` [each with the votes
+//! it took out] and `disqualified` {case: reason}.
 //! The CSV form has a row per case: `case,total,<day>,<day>,...`, and a last row `total,...`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::decisions::{Action, Decisions};
 use crate::store::{Counts, Store, StoreError};
 
 pub const FORMAT: u32 = 1;
@@ -32,6 +36,33 @@ pub struct Tally {
     pub totals: BTreeMap<String, u64>,
     pub daily: BTreeMap<String, BTreeMap<String, u64>>,
     pub sources: Vec<Source>,
+    /// Votes cast per case, before decisions; absent when no decision was applied.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub before: BTreeMap<String, u64>,
+    /// Votes not counted per case.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub voided: BTreeMap<String, u64>,
+    /// The decisions applied, in the order of the decisions file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<Applied>,
+    /// Cases that left the selection, with the reason.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub disqualified: BTreeMap<String, String>,
+}
+
+/// A decision as the tally reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applied {
+    pub id: String,
+    pub action: Action,
+    pub case: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<String>,
+    /// Votes this decision took out of the count.
+    pub voided: u64,
+    pub decided_by: String,
+    pub decided_on: String,
+    pub reason: String,
 }
 
 impl Tally {
@@ -45,6 +76,10 @@ impl Tally {
             totals: counts.totals,
             daily: counts.daily,
             sources: vec![Source { name: source.to_owned(), votes: total, closing_hashes: BTreeMap::new() }],
+            before: BTreeMap::new(),
+            voided: BTreeMap::new(),
+            decisions: Vec::new(),
+            disqualified: BTreeMap::new(),
         }
     }
 
@@ -67,6 +102,19 @@ impl Tally {
             }
             merged.total_votes += tally.total_votes;
             merged.sources.extend(tally.sources);
+            for (case, n) in tally.before {
+                *merged.before.entry(case).or_default() += n;
+            }
+            for (case, n) in tally.voided {
+                *merged.voided.entry(case).or_default() += n;
+            }
+            for applied in tally.decisions {
+                match merged.decisions.iter_mut().find(|d| d.id == applied.id) {
+                    Some(same) => same.voided += applied.voided,
+                    None => merged.decisions.push(applied),
+                }
+            }
+            merged.disqualified.extend(tally.disqualified);
         }
         Ok(merged)
     }
@@ -91,6 +139,63 @@ impl Tally {
         Ok(tally)
     }
 
+    /// This tally (of `store`, with no decision applied yet) with `decisions` applied to `store`'s audit log:
+    /// counted votes in `totals` and `daily`, what each decision took out. `receipt` gets every vote's receipt,
+    /// case, day and, for a vote not counted, the decision.
+    pub fn apply(
+        mut self,
+        store: &Store,
+        decisions: &Decisions,
+        mut receipt: impl FnMut(&ReceiptLine<'_>),
+    ) -> Result<Tally, StoreError> {
+        let mut counted = Counts::default();
+        let mut before: BTreeMap<String, u64> = BTreeMap::new();
+        let mut voided: BTreeMap<String, u64> = BTreeMap::new();
+        let mut by_decision: BTreeMap<String, u64> = BTreeMap::new();
+        store.each_record(|_, record| {
+            *before.entry(record.case.clone()).or_default() += 1;
+            let decision = decisions.covering(&record).map(|d| d.id.as_str());
+            match decision {
+                Some(id) => {
+                    *voided.entry(record.case.clone()).or_default() += 1;
+                    *by_decision.entry(id.to_owned()).or_default() += 1;
+                }
+                None => {
+                    *counted.totals.entry(record.case.clone()).or_default() += 1;
+                    *counted.daily.entry(record.day.clone()).or_default().entry(record.case.clone()).or_default() += 1;
+                }
+            }
+            receipt(&ReceiptLine {
+                receipt: &record.receipt,
+                case: &record.case,
+                day: &record.day,
+                voided_by: decision,
+            });
+        })?;
+        self.total_votes = counted.total();
+        self.totals = counted.totals;
+        self.daily = counted.daily;
+        self.sources[0].votes = self.total_votes;
+        self.before = before;
+        self.voided = voided;
+        for (decision, selector) in &decisions.list {
+            self.decisions.push(Applied {
+                id: decision.id.clone(),
+                action: decision.action,
+                case: selector.case.clone(),
+                finding: decision.finding.clone(),
+                voided: by_decision.get(&decision.id).copied().unwrap_or(0),
+                decided_by: decision.decided_by.clone(),
+                decided_on: decision.decided_on.to_string(),
+                reason: decision.reason.clone(),
+            });
+            if decision.action == Action::Disqualify {
+                self.disqualified.insert(selector.case.clone(), decision.reason.clone());
+            }
+        }
+        Ok(self)
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("tallies serialise") + "\n"
     }
@@ -112,6 +217,16 @@ impl Tally {
         out.write_record(&row).expect("csv to memory");
         String::from_utf8(out.into_inner().expect("flush")).expect("utf-8")
     }
+}
+
+/// One line of the receipts file (`export --receipts`): for the organisers' build, which publishes only hashes.
+#[derive(Debug, Serialize)]
+pub struct ReceiptLine<'a> {
+    pub receipt: &'a str,
+    pub case: &'a str,
+    pub day: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voided_by: Option<&'a str>,
 }
 
 #[cfg(test)]

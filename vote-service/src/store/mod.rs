@@ -231,6 +231,21 @@ impl Store {
         })
     }
 
+    /// Every audit record in counting order: `f(seq, record)`.
+    pub fn each_record(&self, mut f: impl FnMut(u64, ballot::AuditRecord)) -> Result<(), StoreError> {
+        damage::guard(&self.path, || {
+            let err = db_error(&self.path);
+            let txn = self.db.begin_read().map_err(|e| err(&e))?;
+            let audit_table = txn.open_table(AUDIT).map_err(|e| err(&e))?;
+            audit::each_from(&audit_table, 0, |seq, text| {
+                let (record, _) = audit::parse(seq, text)?;
+                f(seq, record);
+                Ok(())
+            })
+            .map_err(|e| err(&e))
+        })
+    }
+
     /// The closing hash of local `day` (see [`chain::closing_hash`]).
     pub fn closing_hash(&self, day: &str) -> Result<Option<String>, StoreError> {
         damage::guard(&self.path, || {
