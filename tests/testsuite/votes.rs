@@ -375,3 +375,44 @@ fn the_audit_log_lists_every_vote_with_its_signals_and_no_address() {
         assert!(!out.contains(private), "{private} in the audit log: {out}");
     }
 }
+
+#[test]
+fn metrics_count_answers_and_show_counts_only_when_tallies_are_visible() {
+    let dir = tempfile::tempdir().expect("temp");
+    let token = dir.path().join("token");
+    std::fs::write(&token, "a-long-enough-admin-token").expect("token");
+    let manifest = manifest(dir.path(), "2020-08-22", "2020-08-31", "election");
+    let free = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let metrics_address = free.local_addr().expect("address").to_string();
+    drop(free);
+    let token_arg = token.to_string_lossy().into_owned();
+    let service = VoteService::start(
+        &manifest,
+        &dir.path().join("votes.redb"),
+        &["--now", OPEN, "--admin-token-file", &token_arg, "--metrics-listen", &metrics_address],
+    );
+    assert_eq!(vote(&service, "a", None).status, 200);
+    assert_eq!(vote(&service, "a", None).status, 200, "a retry");
+    assert_eq!(vote(&service, "b", None).status, 429);
+    assert_eq!(get(&service.address, "/metrics", &[]).status, 401);
+    let metrics = get(&service.address, "/metrics", &[("Authorization", "Bearer a-long-enough-admin-token")]);
+    assert_eq!(metrics.status, 200);
+    for line in [
+        "vote_service_vote_answers_total{code=\"counted\"} 1",
+        "vote_service_vote_answers_total{code=\"repeat\"} 1",
+        "vote_service_vote_answers_total{code=\"already_voted\"} 1",
+        "vote_service_queue_depth 0",
+        "vote_service_batch_votes_count 3",
+    ] {
+        assert!(metrics.body.contains(line), "{line} in {}", metrics.body);
+    }
+    assert!(
+        metrics.body.contains("vote_service_commit_seconds_bucket")
+            && metrics.body.contains("vote_service_connections")
+    );
+    assert!(!metrics.body.contains("day_votes{"), "hidden until voting closes: {}", metrics.body);
+    let open = get(&metrics_address, "/metrics", &[]);
+    assert_eq!(open.status, 200, "no token on the metrics address");
+    assert!(open.body.contains("vote_service_database_bytes"), "{}", open.body);
+    assert_eq!(get(&metrics_address, "/api/export", &[]).status, 404, "only metrics there");
+}

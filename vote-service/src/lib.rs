@@ -8,7 +8,7 @@
 //! Around them: [`service`] assembles the parts, [`manifest`] reads the generator's manifest, [`clock`] can be
 //! shifted for rehearsals, [`secret`] keys the hash that replaces raw addresses, [`tally`] exports and merges
 //! counts, [`server`] accepts connections (at most [`connections`] per client), [`log`] keeps repeated errors to a
-//! line, [`day_close`] prints each day's closing hash of the audit chain at midnight, and [`shutdown`] stops it
+//! line, [`metrics`] tells an operator how it goes, [`day_close`] prints each day's closing hash of the audit chain at midnight, and [`shutdown`] stops it
 //! gracefully.
 
 pub mod client;
@@ -20,6 +20,7 @@ pub mod election;
 pub mod http;
 pub mod log;
 pub mod manifest;
+pub mod metrics;
 pub mod origin;
 pub mod secret;
 pub mod server;

@@ -72,6 +72,7 @@ pub async fn run(listener: TcpListener, app: Arc<App>, shutdown: impl Future<Out
             tokio::spawn(refuse(stream));
             continue;
         }
+        let open = app.metrics.connections.clone();
         let app = Arc::clone(&app);
         let service = service_fn(move |request| {
             let app = Arc::clone(&app);
@@ -85,8 +86,10 @@ pub async fn run(listener: TcpListener, app: Arc<App>, shutdown: impl Future<Out
             .half_close(true)
             .serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
+        open.inc();
         tokio::spawn(async move {
             let _ = connection.await;
+            open.dec();
             drop((permit, slot));
         });
     }
@@ -104,4 +107,35 @@ async fn refuse(mut stream: tokio::net::TcpStream) {
         stream.shutdown().await
     })
     .await;
+}
+
+/// Serves only `GET /metrics`, without the admin token, on an address of the operator's monitoring network
+/// (`--metrics-listen`); runs until aborted.
+pub async fn run_metrics(listener: TcpListener, app: Arc<App>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let app = Arc::clone(&app);
+        let service = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+            let app = Arc::clone(&app);
+            async move {
+                let response = if request.method() == hyper::Method::GET && request.uri().path() == "/metrics" {
+                    http::metrics(&app)
+                } else {
+                    http::answer::Answer::not_found().json()
+                };
+                Ok::<_, Infallible>(response)
+            }
+        });
+        tokio::spawn(async move {
+            let _ = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .max_buf_size(MAX_HEADER_BYTES)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
 }

@@ -13,6 +13,7 @@ use crate::client::TrustedProxies;
 use crate::clock::Clock;
 use crate::http::App;
 use crate::manifest::Manifest;
+use crate::metrics::Metrics;
 use crate::origin::Origins;
 use crate::secret::Secret;
 use crate::store::index::IndexLimits;
@@ -44,6 +45,7 @@ pub struct Service {
     pub secret: Secret,
     queue: mpsc::Sender<Job>,
     healthy: Arc<AtomicBool>,
+    metrics: Arc<Metrics>,
     writer: JoinHandle<()>,
 }
 
@@ -54,8 +56,10 @@ impl Service {
         let secret = store.secret()?;
         let index = store.ballot_index(sizes.index)?;
         let healthy = Arc::new(AtomicBool::new(true));
-        let (queue, writer) = writer::spawn(Arc::clone(&store.db), index, sizes.writer, Arc::clone(&healthy));
-        Ok(Service { store, secret, queue, healthy, writer })
+        let metrics = Arc::new(Metrics::default());
+        let (queue, writer) =
+            writer::spawn(Arc::clone(&store.db), index, sizes.writer, Arc::clone(&healthy), metrics.writer.clone());
+        Ok(Service { store, secret, queue, healthy, metrics, writer })
     }
 
     /// What answers requests for `manifest`'s election with this database.
@@ -72,6 +76,7 @@ impl Service {
             admin_token: settings.admin_token,
             origins,
             healthy: Arc::clone(&self.healthy),
+            metrics: Arc::clone(&self.metrics),
         }
     }
 

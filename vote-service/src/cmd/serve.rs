@@ -1,5 +1,6 @@
 //! `vote-service serve`: takes votes until SIGTERM/SIGINT, then finishes queued votes and stops.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -43,6 +44,9 @@ pub struct Args {
     /// Most connections served at once.
     #[arg(long, default_value_t = 10_000)]
     pub max_connections: usize,
+    /// Also serve `GET /metrics` without the admin token on this address (e.g. one on the monitoring network).
+    #[arg(long, value_name = "ADDRESS")]
+    pub metrics_listen: Option<SocketAddr>,
     /// Most connections from one client (an IPv4 address or IPv6 /64) at once; trusted proxies are exempt.
     #[arg(long, default_value_t = 64)]
     pub max_connections_per_client: usize,
@@ -98,10 +102,25 @@ pub fn execute(args: Args) -> anyhow::Result<()> {
         };
         let app = Arc::new(service.app(manifest, settings));
         let day_close = tokio::spawn(vote_service::day_close::announce(Arc::clone(&app)));
+        let metrics = match args.metrics_listen {
+            Some(address) => {
+                let listener = tokio::net::TcpListener::bind(address)
+                    .await
+                    .with_context(|| format!("cannot listen for metrics on {address}"))?;
+                // On stderr, and never failing: whoever started us may have read the first line and closed stdout.
+                let _ =
+                    writeln!(std::io::stderr(), "vote-service: metrics on http://{}/metrics", listener.local_addr()?);
+                Some(tokio::spawn(server::run_metrics(listener, Arc::clone(&app))))
+            }
+            None => None,
+        };
         let limits = ConnectionLimits { max: args.max_connections, per_client: args.max_connections_per_client };
         server::run(listener, app, shutdown::signal(), limits).await;
-        day_close.abort();
-        let _ = day_close.await;
+        // The side tasks hold the app, whose queue the writer waits to see closed.
+        for task in std::iter::once(day_close).chain(metrics) {
+            task.abort();
+            let _ = task.await;
+        }
         anyhow::Ok(())
     })?;
     // The last App is gone with the server, so the queue is closed: the writer records what is left, then stops.

@@ -8,6 +8,7 @@
 //! | `GET /api/export[?format=csv]` | the full tally, with `Authorization: Bearer <admin token>` |
 //! | `GET /api/audit[?from=N&limit=M]` | the audit log as JSON lines (as `vote-service audit`), with the admin token |
 //! | `GET /healthz` | liveness, without counts |
+//! | `GET /metrics` | Prometheus metrics, with the admin token |
 //! | `OPTIONS *` | CORS preflight for the configured site origins |
 
 pub mod answer;
@@ -29,6 +30,7 @@ use crate::client::TrustedProxies;
 use crate::clock::Clock;
 use crate::election::Window;
 use crate::manifest::Manifest;
+use crate::metrics::{Metrics, Readings};
 use crate::origin::{self, Origins, Source};
 use crate::store::Store;
 use crate::store::ballot::{Ballot, Signals, Via, Vote};
@@ -53,6 +55,7 @@ pub struct App {
     /// The sites that may post votes: the hall and its partners.
     pub origins: Origins,
     pub healthy: Arc<AtomicBool>,
+    pub metrics: Arc<Metrics>,
 }
 
 /// Answers one request from `peer`.
@@ -62,14 +65,24 @@ pub async fn handle(app: Arc<App>, peer: IpAddr, request: Request<Incoming>) -> 
     let path = request.uri().path().to_owned();
     let mut response = match (request.method(), path.as_str()) {
         (&Method::OPTIONS, _) => preflight(allowed_origin.is_some()),
-        (&Method::POST, "/api/votes") => vote(&app, peer, request).await,
+        (&Method::POST, "/api/votes") => {
+            let (code, response) = vote(&app, peer, request).await;
+            app.metrics.answered(code);
+            response
+        }
         (&Method::GET, "/api/votes") => status(&app),
         (_, "/api/votes") => Answer::method_not_allowed("GET, POST, OPTIONS").json(),
         (&Method::GET, "/api/tally") => tally(&app),
         (&Method::GET, "/api/export") => export(&app, &request),
         (&Method::GET, "/api/audit") => audit(&app, &request),
         (&Method::GET, "/healthz") => health(&app),
-        (_, "/api/tally" | "/api/export" | "/api/audit" | "/healthz") => Answer::method_not_allowed("GET").json(),
+        (&Method::GET, "/metrics") => match refuse_without_token(&app, &request) {
+            Some(refusal) => refusal,
+            None => metrics(&app),
+        },
+        (_, "/api/tally" | "/api/export" | "/api/audit" | "/healthz" | "/metrics") => {
+            Answer::method_not_allowed("GET").json()
+        }
         _ => Answer::not_found().json(),
     };
     if let Some(origin) = allowed_origin
@@ -102,7 +115,8 @@ enum Form {
     Html,
 }
 
-async fn vote(app: &App, peer: IpAddr, request: Request<Incoming>) -> Response<Full<Bytes>> {
+/// A vote's answer, with the code it is counted under in the metrics.
+async fn vote(app: &App, peer: IpAddr, request: Request<Incoming>) -> (&'static str, Response<Full<Bytes>>) {
     let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let media_type = content_type.split(';').next().unwrap_or("").trim();
     let form = if media_type.eq_ignore_ascii_case("application/json") {
@@ -110,7 +124,7 @@ async fn vote(app: &App, peer: IpAddr, request: Request<Incoming>) -> Response<F
     } else if media_type.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
         Form::Html
     } else {
-        return Answer::wrong_content_type().json();
+        return plain(Answer::wrong_content_type());
     };
     let headers = request.headers();
     let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
@@ -130,10 +144,10 @@ async fn vote(app: &App, peer: IpAddr, request: Request<Incoming>) -> Response<F
     let body = match tokio::time::timeout(BODY_TIMEOUT, Limited::new(request.into_body(), MAX_BODY).collect()).await {
         Ok(Ok(body)) => body.to_bytes(),
         Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
-            return Answer::too_large().json();
+            return plain(Answer::too_large());
         }
-        Ok(Err(_)) => return Answer::malformed("请求内容没有完整收到").json(),
-        Err(_) => return Answer::new(StatusCode::REQUEST_TIMEOUT, "timeout", "请求内容发送超时。").json(),
+        Ok(Err(_)) => return plain(Answer::malformed("请求内容没有完整收到")),
+        Err(_) => return plain(Answer::new(StatusCode::REQUEST_TIMEOUT, "timeout", "请求内容发送超时。")),
     };
     let case_id = match parse_case(form, &body) {
         Ok(id) => id,
@@ -261,11 +275,48 @@ fn limit_words(scope: crate::election::Scope) -> &'static str {
     }
 }
 
-fn render(answer: Answer, form: Form, back: Option<&str>) -> Response<Full<Bytes>> {
-    match form {
+/// The answer to a vote, as JSON or as a page, with its code for the metrics (`repeat` for a counted retry).
+fn render(answer: Answer, form: Form, back: Option<&str>) -> (&'static str, Response<Full<Bytes>>) {
+    let repeat = answer.fields.iter().any(|(key, value)| *key == "repeat" && value == &serde_json::Value::Bool(true));
+    let code = if repeat { "repeat" } else { answer.code };
+    let response = match form {
         Form::Json => answer.json(),
         Form::Html => answer.html(back),
-    }
+    };
+    (code, response)
+}
+
+/// An answer to a vote that could not be read, always JSON.
+fn plain(answer: Answer) -> (&'static str, Response<Full<Bytes>>) {
+    (answer.code, answer.json())
+}
+
+/// The metrics, with the queue, the database's size and (while tallies are visible) the day's votes read now.
+pub fn metrics(app: &App) -> Response<Full<Bytes>> {
+    let election = &app.manifest.election;
+    let now = app.clock.now();
+    let day_votes = if election.tally_visible(now) {
+        let today = election.day(now).to_string();
+        app.store
+            .counts()
+            .ok()
+            .map(|counts| counts.daily.get(&today).cloned().unwrap_or_default().into_iter().collect())
+    } else {
+        None
+    };
+    let readings = Readings {
+        queue_depth: app.queue.max_capacity().saturating_sub(app.queue.capacity()),
+        database_bytes: std::fs::metadata(app.store.path()).map_or(0, |m| m.len()),
+        day_votes,
+    };
+    let mut response = Response::new(Full::new(Bytes::from(app.metrics.render(&readings))));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
 }
 
 /// The case id of a vote body.

@@ -15,6 +15,7 @@ use super::index::{BallotIndex, Found, IndexLimits};
 use super::tables::{AUDIT, CHAIN, DAILY, TOTALS};
 use super::{StoreError, audit, chain, damage};
 use crate::log::Throttled;
+use crate::metrics::WriterMetrics;
 
 /// What became of a ballot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,12 +48,14 @@ impl Default for Limits {
 }
 
 /// Starts the writer with the database's ballot index. Votes go into the returned sender; when every sender is
-/// dropped, the writer records what is still queued and stops. `healthy` turns false if a commit fails.
+/// dropped, the writer records what is still queued and stops. `healthy` turns false if a commit fails; `metrics`
+/// gets each batch's size and commit time.
 pub fn spawn(
     db: Arc<Database>,
     index: BallotIndex,
     limits: Limits,
     healthy: Arc<AtomicBool>,
+    metrics: WriterMetrics,
 ) -> (mpsc::Sender<Job>, JoinHandle<()>) {
     let (sender, mut queue) = mpsc::channel::<Job>(limits.queue);
     let index_limits = index.limits();
@@ -73,7 +76,11 @@ pub fn spawn(
                     index = reload(&db, index_limits, &mut index_errors);
                 }
                 let ballots: Vec<&Ballot> = batch.iter().map(|j| &j.ballot).collect();
-                let outcomes = match index.as_mut().map(|index| record_guarded(&db, index, &ballots)) {
+                let started = std::time::Instant::now();
+                metrics.batch_votes.observe(batch.len() as f64);
+                let recorded = index.as_mut().map(|index| record_guarded(&db, index, &ballots));
+                metrics.commit_seconds.observe(started.elapsed().as_secs_f64());
+                let outcomes = match recorded {
                     Some(Ok(outcomes)) => outcomes,
                     failed => {
                         // A failed commit may or may not be on disk: answer "not recorded, retry", which is safe
@@ -86,6 +93,7 @@ pub fn spawn(
                             index = reload(&db, index_limits, &mut index_errors);
                         }
                         healthy.store(false, Ordering::Relaxed);
+                        metrics.failed_commits.inc();
                         vec![Outcome::Failed; batch.len()]
                     }
                 };
