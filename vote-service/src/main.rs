@@ -26,6 +26,10 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Print the audit log as JSON lines, one counted vote a line (the input of review).
     Audit(cmd::audit::Args),
+    /// Take a consistent copy of the database and its secret, also while the service runs.
+    Backup(cmd::backup::Args),
+    /// Put a backup back as a database, after checking it.
+    Restore(cmd::restore::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +39,8 @@ fn main() -> ExitCode {
         Command::Merge(args) => cmd::merge::execute(args).map(|()| ExitCode::SUCCESS),
         Command::Verify(args) => cmd::verify::execute(args),
         Command::Audit(args) => cmd::audit::execute(args).map(|()| ExitCode::SUCCESS),
+        Command::Backup(args) => cmd::backup::execute(args).map(|()| ExitCode::SUCCESS),
+        Command::Restore(args) => cmd::restore::execute(args).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {
         eprintln!("vote-service: error: {e:#}");

@@ -37,6 +37,8 @@ pub struct Settings {
     pub partners: Vec<String>,
     /// The hall's origin when it is not the manifest's `base_url` (the preview, on a local port).
     pub own_origin: Option<String>,
+    /// Where `POST /api/backup` writes.
+    pub backup_dir: Option<std::path::PathBuf>,
 }
 
 /// The database, its secret and the running writer.
@@ -77,6 +79,7 @@ impl Service {
             origins,
             healthy: Arc::clone(&self.healthy),
             metrics: Arc::clone(&self.metrics),
+            backup_dir: settings.backup_dir,
         }
     }
 

@@ -1,7 +1,9 @@
 //! The subcommands of the `vote-service` binary, one file each.
 
 pub mod audit;
+pub mod backup;
 pub mod export;
 pub mod merge;
+pub mod restore;
 pub mod serve;
 pub mod verify;

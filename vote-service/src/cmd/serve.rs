@@ -44,6 +44,9 @@ pub struct Args {
     /// Most connections served at once.
     #[arg(long, default_value_t = 10_000)]
     pub max_connections: usize,
+    /// Folder where `POST /api/backup` (and `vote-service backup --service`) writes backups; must exist.
+    #[arg(long)]
+    pub backup_dir: Option<PathBuf>,
     /// Also serve `GET /metrics` without the admin token on this address (e.g. one on the monitoring network).
     #[arg(long, value_name = "ADDRESS")]
     pub metrics_listen: Option<SocketAddr>,
@@ -61,6 +64,9 @@ pub struct Args {
 
 pub fn execute(args: Args) -> anyhow::Result<()> {
     let manifest = Manifest::load(&args.manifest)?;
+    if let Some(dir) = &args.backup_dir {
+        anyhow::ensure!(dir.is_dir(), "--backup-dir {}: no such folder", dir.display());
+    }
     let admin_token = match &args.admin_token_file {
         Some(path) => {
             let token = std::fs::read_to_string(path).with_context(|| format!("admin token {}", path.display()))?;
@@ -99,6 +105,7 @@ pub fn execute(args: Args) -> anyhow::Result<()> {
             admin_token,
             partners: args.cors_origins,
             own_origin: None,
+            backup_dir: args.backup_dir,
         };
         let app = Arc::new(service.app(manifest, settings));
         let day_close = tokio::spawn(vote_service::day_close::announce(Arc::clone(&app)));

@@ -9,6 +9,7 @@
 //! | `GET /api/audit[?from=N&limit=M]` | the audit log as JSON lines (as `vote-service audit`), with the admin token |
 //! | `GET /healthz` | liveness, without counts |
 //! | `GET /metrics` | Prometheus metrics, with the admin token |
+//! | `POST /api/backup` | a consistent copy of the database and its secret into `--backup-dir`, with the admin token |
 //! | `OPTIONS *` | CORS preflight for the configured site origins |
 
 pub mod answer;
@@ -56,6 +57,8 @@ pub struct App {
     pub origins: Origins,
     pub healthy: Arc<AtomicBool>,
     pub metrics: Arc<Metrics>,
+    /// Where `POST /api/backup` writes its copies (`--backup-dir`); none: backups through the API are off.
+    pub backup_dir: Option<std::path::PathBuf>,
 }
 
 /// Answers one request from `peer`.
@@ -76,6 +79,11 @@ pub async fn handle(app: Arc<App>, peer: IpAddr, request: Request<Incoming>) -> 
         (&Method::GET, "/api/export") => export(&app, &request),
         (&Method::GET, "/api/audit") => audit(&app, &request),
         (&Method::GET, "/healthz") => health(&app),
+        (&Method::POST, "/api/backup") => match refuse_without_token(&app, &request) {
+            Some(refusal) => refusal,
+            None => backup(&app).await,
+        },
+        (_, "/api/backup") => Answer::method_not_allowed("POST").json(),
         (&Method::GET, "/metrics") => match refuse_without_token(&app, &request) {
             Some(refusal) => refusal,
             None => metrics(&app),
@@ -457,6 +465,32 @@ fn export(app: &App, request: &Request<Incoming>) -> Response<Full<Bytes>> {
     headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static(content_type));
     headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     response
+}
+
+/// Writes a backup into the backup folder, named by the database and the instant, off the request threads.
+async fn backup(app: &App) -> Response<Full<Bytes>> {
+    let Some(dir) = app.backup_dir.clone() else {
+        return Answer::new(StatusCode::CONFLICT, "no_backup_dir", "投票服务启动时没有指定备份目录（--backup-dir）。")
+            .json();
+    };
+    let stamp = app.clock.now().strftime("%Y%m%dT%H%M%S%.6fZ").to_string();
+    let stem =
+        std::path::Path::new(app.store.path()).file_stem().map_or_else(|| "votes".into(), |s| s.to_string_lossy());
+    let file = dir.join(format!("{stem}-{stamp}.redb"));
+    let store = app.store.clone();
+    match tokio::task::spawn_blocking(move || store.backup_to(&file)).await {
+        Ok(Ok(summary)) => Answer::new(StatusCode::OK, "backed_up", "备份完成。")
+            .with("file", summary.file)
+            .with("secret", summary.secret)
+            .with("votes", summary.votes)
+            .with("bytes", summary.bytes)
+            .json(),
+        Ok(Err(e)) => {
+            eprintln!("vote-service: backup failed: {e}");
+            Answer::new(StatusCode::INTERNAL_SERVER_ERROR, "backup_failed", format!("备份失败：{e}")).json()
+        }
+        Err(e) => Answer::new(StatusCode::INTERNAL_SERVER_ERROR, "backup_failed", format!("备份失败：{e}")).json(),
+    }
 }
 
 fn health(app: &App) -> Response<Full<Bytes>> {

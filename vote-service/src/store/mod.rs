@@ -2,6 +2,7 @@
 //! [`ballot`]s, [`index`] and [`audit`] log, and reading counts back for the tally, the export and `verify`.
 
 pub mod audit;
+pub mod backup;
 pub mod ballot;
 pub mod chain;
 pub mod damage;
