@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use expect_test::expect;
 use hall_tests::binaries::workspace_root;
+use hall_tests::photos::{bomb_png, truncated_jpeg};
 use hall_tests::run::generator;
 
 fn fixtures() -> PathBuf {
@@ -17,6 +18,27 @@ fn empty_content() -> tempfile::TempDir {
     fs::copy(fixtures().join("valid/site.yaml"), dir.path().join("site.yaml")).expect("copy site.yaml");
     fs::create_dir(dir.path().join("cases")).expect("cases/");
     dir
+}
+
+/// A content folder whose one case, `hostile-photos`, lists a PNG that claims 100000x100000 pixels of 16-bit RGBA
+/// (80 GB decoded, 74 bytes on disk), one of 20000x20000, and the sample's progressive JPEG cut to a third and to
+/// 2,000 bytes. The byte limit is raised so that only the pixel limit and the decoder can catch them.
+pub fn hostile_photos() -> tempfile::TempDir {
+    let content = empty_content();
+    let site = content.path().join("site.yaml");
+    let settings = fs::read_to_string(&site).expect("read").replace("max_photo_bytes: 4096", "max_photo_bytes: 200000");
+    fs::write(&site, settings).expect("write");
+    let case = content.path().join("cases/hostile-photos");
+    copy_case(&fixtures().join("valid/cases/submitted-on-last-day"), &case);
+    let index = fs::read_to_string(case.join("index.md")).expect("read");
+    fs::write(case.join("index.md"), index.replace("photo-3.png", "photo-3.jpg").replace("photo-4.png", "photo-4.jpg"))
+        .expect("write");
+    fs::write(case.join("photo-1.png"), bomb_png(100_000, 100_000)).expect("write");
+    fs::write(case.join("photo-2.png"), bomb_png(20_000, 20_000)).expect("write");
+    let third = truncated_jpeg(usize::MAX).len() / 3;
+    fs::write(case.join("photo-3.jpg"), truncated_jpeg(third)).expect("write");
+    fs::write(case.join("photo-4.jpg"), truncated_jpeg(2_000)).expect("write");
+    content
 }
 
 fn copy_case(from: &Path, to: &Path) {
@@ -100,6 +122,20 @@ fn every_problem_is_reported_at_once_with_file_line_and_field() {
         error: 40 problems in 25 files
     "#]].assert_eq(&out.stderr);
     assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn decompression_bombs_and_truncated_jpegs_are_refused_on_their_lines() {
+    let content = hostile_photos();
+    let out = generator(&["check", "--content", "."], content.path());
+    assert_eq!(out.code, Some(1), "exit 1, not an abort: {}", out.stderr);
+    expect![[r#"
+        ./cases/hostile-photos/index.md:12: images[0].file: 'photo-1.png' is 100000x100000 pixels; a photo may have at most 40 megapixels
+        ./cases/hostile-photos/index.md:14: images[1].file: 'photo-2.png' is 20000x20000 pixels; a photo may have at most 40 megapixels
+        ./cases/hostile-photos/index.md:16: images[2].file: 'photo-3.jpg' is truncated: the JPEG data stops before its end-of-image marker (the lower part would be grey); upload the complete photo again
+        ./cases/hostile-photos/index.md:18: images[3].file: 'photo-4.jpg' is truncated: the JPEG data stops before its end-of-image marker (the lower part would be grey); upload the complete photo again
+        error: 4 problems in 1 file
+    "#]].assert_eq(&out.stderr);
 }
 
 #[test]
