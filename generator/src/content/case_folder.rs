@@ -116,6 +116,15 @@ pub fn parse_case_text(
         problems.push(Problem::error(&index, Some(fm.yaml_first_line), "front matter", message));
         return None;
     };
+    if let Some(offset) = crate::markdown::too_deep(fm.body) {
+        let body_line = fm.yaml_first_line + fm.yaml.matches('\n').count() + 1;
+        let line = body_line + fm.body[..offset].matches('\n').count();
+        let message = format!(
+            "lists, quotes or HTML elements are nested deeper than {} levels here; flatten them",
+            crate::markdown::MAX_NESTING
+        );
+        problems.push(Problem::error(&index, Some(line), "description", message));
+    }
     let lines = KeyLines::index(fm.yaml, fm.yaml_first_line);
     let source = Source { index, folder, lines, front_matter_line: fm.yaml_first_line };
     let id = id?;
@@ -186,6 +195,19 @@ mod tests {
             }
             parse(&text);
         }
+    }
+
+    #[test]
+    fn a_description_nested_200000_deep_is_refused_on_its_line() {
+        let text = TEMPLATE.replace("## 正文\n", &format!("## 正文\n\n{}x\n", "- ".repeat(200_000)));
+        let (form, problems) = parse(&text);
+        assert!(form.is_some(), "the other fields are still checked");
+        let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            ["c/index.md:21: description: lists, quotes or HTML elements are nested deeper than 32 levels here; \
+              flatten them"]
+        );
     }
 
     #[test]
