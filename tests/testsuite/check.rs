@@ -139,6 +139,29 @@ fn decompression_bombs_and_truncated_jpegs_are_refused_on_their_lines() {
 }
 
 #[test]
+fn an_index_md_that_links_out_of_its_folder_is_refused() {
+    let content = empty_content();
+    let elsewhere = tempfile::tempdir().expect("temp");
+    let valid = fixtures().join("valid/cases/submitted-on-last-day");
+    fs::copy(valid.join("index.md"), elsewhere.path().join("secret.md")).expect("copy");
+    for case in ["linked-out", "linked-inside"] {
+        copy_case(&valid, &content.path().join("cases").join(case));
+    }
+    let linked_out = content.path().join("cases/linked-out/index.md");
+    fs::remove_file(&linked_out).expect("rm");
+    std::os::unix::fs::symlink(elsewhere.path().join("secret.md"), &linked_out).expect("link");
+    let linked_inside = content.path().join("cases/linked-inside");
+    fs::rename(linked_inside.join("index.md"), linked_inside.join("draft.md")).expect("mv");
+    std::os::unix::fs::symlink("draft.md", linked_inside.join("index.md")).expect("link");
+    let out = generator(&["check", "--content", "."], content.path());
+    assert_eq!(out.code, Some(1));
+    expect![[r#"
+        ./cases/linked-out/index.md: file: is a link that leads out of the case folder; copy the file into the folder
+        error: 1 problem in 1 file
+    "#]].assert_eq(&out.stderr);
+}
+
+#[test]
 fn a_50_mb_case_file_is_refused_by_its_size() {
     let content = empty_content();
     let case = content.path().join("cases/huge");
