@@ -158,7 +158,8 @@ fn an_index_md_that_links_out_of_its_folder_is_refused() {
     expect![[r#"
         ./cases/linked-out/index.md: file: is a link that leads out of the case folder; copy the file into the folder
         error: 1 problem in 1 file
-    "#]].assert_eq(&out.stderr);
+    "#]]
+    .assert_eq(&out.stderr);
 }
 
 #[test]
@@ -190,19 +191,25 @@ fn a_missing_site_yaml_is_named() {
 }
 
 #[test]
-fn a_typo_in_site_yaml_names_its_line() {
+fn a_typo_in_site_yaml_names_its_line_suggests_the_key_and_stops_no_other_check() {
     let content = empty_content();
     let site = fs::read_to_string(content.path().join("site.yaml")).expect("read");
     fs::write(
         content.path().join("site.yaml"),
-        site.replace("  closes: 2020-08-31", "  closes: 2020-08-31\n  clozes: 1"),
+        site.replace("  closes: 2020-08-31", "  closes: 2020-08-31\n  clozes: 1") + "featurd: []\n",
     )
     .expect("write");
+    copy_case(
+        &fixtures().join("broken/cases/launched-after-cutoff"),
+        &content.path().join("cases/launched-after-cutoff"),
+    );
     let out = generator(&["check", "--content", "."], content.path());
     assert_eq!(out.code, Some(1));
     expect![[r#"
-        ./site.yaml:7: election: unknown field `clozes`, expected one of `id`, `opens`, `closes`, `time_zone`, `scope`, `tally_visibility`, `vote_endpoint`
-        error: 1 problem in 1 file
+        ./cases/launched-after-cutoff/index.md:7: launched: in operation from 2020-06-01, but the selection admits only cases in operation by 2020-05-31
+        ./site.yaml:7: election.clozes: unknown field; did you mean `closes`?
+        ./site.yaml:28: featurd: unknown field; did you mean `featured`?
+        error: 3 problems in 2 files
     "#]].assert_eq(&out.stderr);
 }
 

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::content::key_lines::KeyLines;
-use crate::content::read_text;
+use crate::content::{read_text, site_keys};
 use crate::diagnostics::{Problem, Report};
 use crate::model::site::Site;
 
@@ -41,8 +41,20 @@ pub fn read(path: &Path, report: &mut Report) -> Option<SiteFile> {
         report.push(Problem::error(path, Some(line), "yaml", "nested too deeply with [ ] or { }"));
         return None;
     }
+    let value = match serde_yaml::from_str::<serde_yaml::Value>(&text) {
+        Ok(value) => value,
+        Err(e) => {
+            report.push(yaml_problem(path, 1, &e));
+            return None;
+        }
+    };
+    let lines = KeyLines::index(&text, 1);
+    for (key, message) in site_keys::unknown_keys(&value) {
+        report.push(Problem::error(path, lines.line(&key), &key, message));
+    }
+    // Read from the text, not the value, so that a wrong value is reported on its line.
     match serde_yaml::from_str::<Site>(&text) {
-        Ok(site) => Some(SiteFile { path: path.to_path_buf(), site, lines: KeyLines::index(&text, 1) }),
+        Ok(site) => Some(SiteFile { path: path.to_path_buf(), site, lines }),
         Err(e) => {
             report.push(yaml_problem(path, 1, &e));
             None
