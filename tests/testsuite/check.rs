@@ -163,6 +163,21 @@ fn an_index_md_that_links_out_of_its_folder_is_refused() {
 }
 
 #[test]
+fn an_unclosed_quote_is_reported_where_the_value_starts() {
+    let content = empty_content();
+    let case = content.path().join("cases/unclosed-quote");
+    copy_case(&fixtures().join("valid/cases/submitted-on-last-day"), &case);
+    let text = fs::read_to_string(case.join("index.md")).expect("read");
+    fs::write(case.join("index.md"), text.replace("summary: 一段简介。", "summary: \"一段简介。")).expect("write");
+    let out = generator(&["check", "--content", "."], content.path());
+    assert_eq!(out.code, Some(1));
+    expect![[r#"
+        ./cases/unclosed-quote/index.md:8: yaml: this quoted value is never closed; add the closing quote
+        error: 1 problem in 1 file
+    "#]].assert_eq(&out.stderr);
+}
+
+#[test]
 fn a_50_mb_case_file_is_refused_by_its_size() {
     let content = empty_content();
     let case = content.path().join("cases/huge");
