@@ -174,7 +174,8 @@ fn an_unclosed_quote_is_reported_where_the_value_starts() {
     expect![[r#"
         ./cases/unclosed-quote/index.md:8: yaml: this quoted value is never closed; add the closing quote
         error: 1 problem in 1 file
-    "#]].assert_eq(&out.stderr);
+    "#]]
+    .assert_eq(&out.stderr);
 }
 
 #[test]
