@@ -210,3 +210,26 @@ fn a_photo_bomb_in_the_preview_keeps_the_last_good_site_served() {
     assert_eq!(after.status, 200, "the preview still serves");
     assert!(after.body.contains(&before.body[..before.body.len().min(2000)]), "the last good page");
 }
+
+#[test]
+fn the_preview_refuses_to_start_on_an_output_folder_that_holds_the_content() {
+    let work = tempfile::tempdir().expect("temp");
+    copy_dir(&workspace_root().join("tests/fixtures/check/valid"), &work.path().join("content"));
+    let before = files_of(work.path());
+    let theme = workspace_root().join("themes/default").display().to_string();
+    let args = ["serve", "--port", "0", "--content", "content", "--theme", &theme, "--cache", "cache", "--output", "."];
+    let run = hall_tests::run::generator(&args, work.path());
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert_eq!(
+        run.stderr,
+        "error: the output folder . has no name of its own (it ends in '.', '..' or '/'); a build replaces its output \
+         folder entirely, so give it a folder of its own, e.g. --output output\n"
+    );
+    let whole = work.path().display().to_string();
+    let args =
+        ["serve", "--port", "0", "--content", "content", "--theme", &theme, "--cache", "cache", "--output", &whole];
+    let run = hall_tests::run::generator(&args, work.path());
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(run.stderr.ends_with(" holds the content folder content; a build replaces its output folder entirely, so give it a folder of its own, e.g. --output output\n"), "{}", run.stderr);
+    assert!(before == files_of(work.path()), "nothing was written or deleted");
+}
