@@ -18,6 +18,7 @@ use crate::content::Content;
 use crate::diagnostics::Report;
 use crate::images::{self, DerivedPhoto, PhotoSettings, Stats};
 use crate::model::case::PublicCase;
+use crate::model::form::ApplicationForm;
 use crate::model::site::Site;
 use crate::output::{InPlace, Staging, guard};
 use crate::render::pages::{self, PageKey, SiteData, TermKind};
@@ -128,7 +129,10 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
     let views = ViewBuilder::new(&site);
 
     let (derived, photo_stats) = match &options.photos {
-        Some(settings) => derive_photos(&cases, settings, site.rules.max_photo_pixels, &options.cache, true)?,
+        Some(settings) => match derive_photos(&cases, settings, site.rules.max_photo_pixels, &options.cache, true) {
+            Ok(derived) => derived,
+            Err(e) => return Err(photo_failure(e, &content.forms, report)),
+        },
         None => (vec![Vec::new(); cases.len()], Stats::default()),
     };
     steps.done("derive photos");
@@ -244,7 +248,12 @@ pub fn rebuild(
     }
     let fresh: Vec<PublicCase> = changed_forms.into_iter().filter_map(|f| f.into_public()).collect();
     let (fresh_derived, photo_stats) = match &options.photos {
-        Some(settings) => derive_photos(&fresh, settings, memory.site.rules.max_photo_pixels, &options.cache, false)?,
+        Some(settings) => {
+            match derive_photos(&fresh, settings, memory.site.rules.max_photo_pixels, &options.cache, false) {
+                Ok(derived) => derived,
+                Err(e) => return Err(photo_failure(e, &memory.content.forms, report)),
+            }
+        }
         None => (vec![Vec::new(); fresh.len()], Stats::default()),
     };
 
@@ -529,6 +538,24 @@ fn derive_photos(
     }
     grouped.reverse();
     Ok((grouped, stats))
+}
+
+/// Photos that could not be derived, as problems on the lines that list them (as `check` reports them), added to the
+/// content's `report`; a failure of another kind as it is.
+fn photo_failure(error: BuildError, forms: &[ApplicationForm], mut report: Report) -> BuildError {
+    let BuildError::Photos(errors) = error else { return error };
+    let mut others = Vec::new();
+    for error in errors {
+        let problem = match &error {
+            images::PhotoError::Source { path, message } => crate::rules::photos::derive_problem(forms, path, message),
+            images::PhotoError::Cache { .. } => None,
+        };
+        match problem {
+            Some(problem) => report.push(problem),
+            None => others.push(error),
+        }
+    }
+    if others.is_empty() { BuildError::Content(report) } else { BuildError::Photos(others) }
 }
 
 /// The view of one case with its derived photos.

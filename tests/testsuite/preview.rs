@@ -209,6 +209,16 @@ fn a_photo_bomb_in_the_preview_keeps_the_last_good_site_served() {
     let after = hall_tests::http::get(&address, page, &[]);
     assert_eq!(after.status, 200, "the preview still serves");
     assert!(after.body.contains(&before.body[..before.body.len().min(2000)]), "the last good page");
+
+    // A truncated JPEG is found when the photo is derived, and reported on its line too.
+    fs::write(content.join("cases/submitted-on-last-day/photo-1.png"), hall_tests::photos::truncated_jpeg(2_000))
+        .expect("write the truncated photo");
+    let started = std::time::Instant::now();
+    while !fs::read_to_string(&errors).unwrap_or_default().contains("'photo-1.png' is truncated") {
+        assert!(started.elapsed().as_secs() < 60, "not reported: {}", fs::read_to_string(&errors).unwrap_or_default());
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(hall_tests::http::get(&address, page, &[]).status, 200, "the preview still serves");
 }
 
 #[test]

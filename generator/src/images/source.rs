@@ -5,7 +5,7 @@
 //!
 //! Every error is a phrase that follows the photo's name: `'a.png' is 100000x100000 pixels; ...`.
 
-use std::io::Cursor;
+use std::io::{BufRead, Cursor, Seek};
 
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
@@ -18,10 +18,10 @@ pub struct Header {
     pub height: u32,
 }
 
-/// Reads the format and size from the header and refuses anything but a JPEG or PNG of at most `max_pixels`, or a
-/// JPEG whose data stops before its end. Nothing is decoded.
-pub fn inspect(bytes: &[u8], max_pixels: u64) -> Result<Header, String> {
-    let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| e.to_string())?;
+/// Reads the format and size from the header of the photo that `reader` reads, and refuses anything but a JPEG or
+/// PNG of at most `max_pixels`. Reads the header only: cheap enough for every build, even one without photos.
+pub fn header<R: BufRead + Seek>(reader: R, max_pixels: u64) -> Result<Header, String> {
+    let reader = ImageReader::new(reader).with_guessed_format().map_err(|e| e.to_string())?;
     let format = match reader.format() {
         Some(format @ (ImageFormat::Jpeg | ImageFormat::Png)) => format,
         _ => return Err("is not a JPEG or PNG image".to_owned()),
@@ -33,12 +33,19 @@ pub fn inspect(bytes: &[u8], max_pixels: u64) -> Result<Header, String> {
             max_pixels / 1_000_000
         ));
     }
-    if format == ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
+    Ok(Header { format, width, height })
+}
+
+/// [`header`], and for a JPEG that its data reaches the end-of-image marker, which needs every byte. Nothing is
+/// decoded.
+pub fn inspect(bytes: &[u8], max_pixels: u64) -> Result<Header, String> {
+    let header = header(Cursor::new(bytes), max_pixels)?;
+    if header.format == ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
         return Err("is truncated: the JPEG data stops before its end-of-image marker (the lower part would be \
                     grey); upload the complete photo again"
             .to_owned());
     }
-    Ok(Header { format, width, height })
+    Ok(header)
 }
 
 /// Decodes the whole photo after [`inspect`], under memory limits sized by its header; returns it with its EXIF

@@ -18,14 +18,15 @@ use crate::model::site::Rules;
 /// File extensions of the formats accepted.
 const EXTENSIONS: [&str; 3] = ["jpg", "jpeg", "png"];
 
-/// How deeply photos are examined. Both apply every rule up to decoding: paths, file size, format, the pixel limit
-/// read from the header, and a JPEG's end-of-image marker (see [`source`]).
+/// How deeply photos are examined. Both check paths, file size, format and the pixel limit read from the header
+/// (see [`source`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Inspection {
-    /// Then decode every photo completely (`generator check`).
+    /// Then read every byte: a JPEG must reach its end-of-image marker, and every photo must decode completely
+    /// (`generator check`).
     FullDecode,
-    /// No more (`generator build` and the preview, which decode the photos they derive, under the same limits, and
-    /// report those that fail then).
+    /// No more (`generator build` and the preview, which check the rest as they derive the photos, with
+    /// [`source::decode`], and report what fails on its line with [`derive_problem`]).
     Header,
 }
 
@@ -94,12 +95,28 @@ fn check_photo(
             human_bytes(rules.max_photo_bytes)
         ));
     }
-    let bytes = std::fs::read(&path).map_err(|e| format!("'{}' cannot be read: {e}", photo.file))?;
+    let unreadable = |e: std::io::Error| format!("'{}' cannot be read: {e}", photo.file);
     let width = match inspection {
-        Inspection::FullDecode => source::decode(&bytes, rules.max_photo_pixels).map(|(image, _)| image.width()),
-        Inspection::Header => source::inspect(&bytes, rules.max_photo_pixels).map(|header| header.width),
+        Inspection::FullDecode => {
+            let bytes = std::fs::read(&path).map_err(unreadable)?;
+            source::decode(&bytes, rules.max_photo_pixels).map(|(image, _)| image.width())
+        }
+        Inspection::Header => {
+            let file = std::io::BufReader::new(std::fs::File::open(&path).map_err(unreadable)?);
+            source::header(file, rules.max_photo_pixels).map(|header| header.width)
+        }
     };
     width.map(Some).map_err(|why| format!("'{}' {why}", photo.file))
+}
+
+/// The problem, on the photo's line, of the photo at `path` that could not be derived because of `message`; `None`
+/// when no form lists that file.
+pub fn derive_problem(forms: &[ApplicationForm], path: &Path, message: &str) -> Option<Problem> {
+    forms.iter().find_map(|form| {
+        let photos = form.images.as_ref()?;
+        let i = photos.iter().position(|p| form.source.folder.join(&p.file) == path)?;
+        Some(form.source.error(&format!("images[{i}].file"), format!("'{}' {message}", photos[i].file)))
+    })
 }
 
 /// Why a photo path does not lead to a usable file.
