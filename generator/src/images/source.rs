@@ -10,6 +10,9 @@ use std::io::{BufRead, Cursor, Seek};
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
+/// The most memory a decoder may use to read a header (and, for a PNG, the chunks before the image data).
+const HEADER_ALLOC: u64 = 64 * 1024 * 1024;
+
 /// What the header of an acceptable photo says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Header {
@@ -21,7 +24,11 @@ pub struct Header {
 /// Reads the format and size from the header of the photo that `reader` reads, and refuses anything but a JPEG or
 /// PNG of at most `max_pixels`. Reads the header only: cheap enough for every build, even one without photos.
 pub fn header<R: BufRead + Seek>(reader: R, max_pixels: u64) -> Result<Header, String> {
-    let reader = ImageReader::new(reader).with_guessed_format().map_err(|e| e.to_string())?;
+    let mut reader = ImageReader::new(reader).with_guessed_format().map_err(|e| e.to_string())?;
+    // Reading a header needs little memory; the PNG decoder applies this to the chunks before the image data too.
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(HEADER_ALLOC);
+    reader.limits(limits);
     let format = match reader.format() {
         Some(format @ (ImageFormat::Jpeg | ImageFormat::Png)) => format,
         _ => return Err("is not a JPEG or PNG image".to_owned()),
