@@ -18,8 +18,9 @@ use crate::content::Content;
 use crate::diagnostics::Report;
 use crate::images::{self, DerivedPhoto, PhotoSettings, Stats};
 use crate::model::case::PublicCase;
+use crate::model::form::ApplicationForm;
 use crate::model::site::Site;
-use crate::output::{InPlace, Staging};
+use crate::output::{InPlace, Staging, guard};
 use crate::render::pages::{self, PageKey, SiteData, TermKind};
 use crate::render::results::ResultsView;
 use crate::render::theme::Theme;
@@ -67,6 +68,8 @@ pub enum BuildError {
     Render(#[from] RenderError),
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Photos(Vec<images::PhotoError>),
+    #[error(transparent)]
+    Output(#[from] guard::OutputRefused),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 }
@@ -108,8 +111,9 @@ impl Memory {
 pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Memory), BuildError> {
     let started = Instant::now();
     let mut steps = Steps::new();
-    // Photos are decoded when they are derived, and those that fail are reported then.
-    let (content, results, report) = crate::check(&options.content, Inspection::FileOnly);
+    check_output_folder(options)?;
+    // Every photo rule but the full decode, which deriving does (and reports) anyway.
+    let (content, results, report) = crate::check(&options.content, Inspection::Header);
     if report.has_errors() {
         return Err(BuildError::Content(report));
     }
@@ -125,7 +129,10 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
     let views = ViewBuilder::new(&site);
 
     let (derived, photo_stats) = match &options.photos {
-        Some(settings) => derive_photos(&cases, settings, &options.cache, true)?,
+        Some(settings) => match derive_photos(&cases, settings, site.rules.max_photo_pixels, &options.cache, true) {
+            Ok(derived) => derived,
+            Err(e) => return Err(photo_failure(e, &content.forms, report)),
+        },
         None => (vec![Vec::new(); cases.len()], Stats::default()),
     };
     steps.done("derive photos");
@@ -225,7 +232,7 @@ pub fn rebuild(
     crate::rules::check_all_but_photos(&memory.content, &mut report);
     let changed_forms: Vec<_> =
         memory.content.forms.iter().filter(|f| touched.contains(f.id.as_str())).cloned().collect();
-    crate::rules::photos::check(&changed_forms, &memory.site.rules, Inspection::FileOnly, &mut report);
+    crate::rules::photos::check(&changed_forms, &memory.site.rules, Inspection::Header, &mut report);
     let results = if report.has_errors() {
         None
     } else {
@@ -241,7 +248,12 @@ pub fn rebuild(
     }
     let fresh: Vec<PublicCase> = changed_forms.into_iter().filter_map(|f| f.into_public()).collect();
     let (fresh_derived, photo_stats) = match &options.photos {
-        Some(settings) => derive_photos(&fresh, settings, &options.cache, false)?,
+        Some(settings) => {
+            match derive_photos(&fresh, settings, memory.site.rules.max_photo_pixels, &options.cache, false) {
+                Ok(derived) => derived,
+                Err(e) => return Err(photo_failure(e, &memory.content.forms, report)),
+            }
+        }
         None => (vec![Vec::new(); fresh.len()], Stats::default()),
     };
 
@@ -330,6 +342,12 @@ pub fn rebuild(
         steps: Vec::new(),
     };
     Ok((summary, report))
+}
+
+/// Refuses an output folder that a build must not replace ([`crate::output::guard`]).
+pub fn check_output_folder(options: &BuildOptions) -> Result<(), BuildError> {
+    let inputs = guard::Inputs { content: &options.content, theme: &options.theme, cache: &options.cache };
+    Ok(guard::check(&options.output, &inputs)?)
 }
 
 /// A full build that replaces what `memory` knows.
@@ -501,6 +519,7 @@ impl Steps {
 fn derive_photos(
     cases: &[PublicCase],
     settings: &PhotoSettings,
+    max_pixels: u64,
     cache: &Path,
     progress: bool,
 ) -> Result<(Vec<Vec<DerivedPhoto>>, Stats), BuildError> {
@@ -511,7 +530,7 @@ fn derive_photos(
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let (mut flat, stats) =
-        images::derive_all(&sources, settings, cache, &|| bar.inc(1)).map_err(BuildError::Photos)?;
+        images::derive_all(&sources, settings, max_pixels, cache, &|| bar.inc(1)).map_err(BuildError::Photos)?;
     bar.finish_and_clear();
     let mut grouped = Vec::with_capacity(cases.len());
     for case in cases.iter().rev() {
@@ -519,6 +538,24 @@ fn derive_photos(
     }
     grouped.reverse();
     Ok((grouped, stats))
+}
+
+/// Photos that could not be derived, as problems on the lines that list them (as `check` reports them), added to the
+/// content's `report`; a failure of another kind as it is.
+fn photo_failure(error: BuildError, forms: &[ApplicationForm], mut report: Report) -> BuildError {
+    let BuildError::Photos(errors) = error else { return error };
+    let mut others = Vec::new();
+    for error in errors {
+        let problem = match &error {
+            images::PhotoError::Source { path, message } => crate::rules::photos::derive_problem(forms, path, message),
+            images::PhotoError::Cache { .. } => None,
+        };
+        match problem {
+            Some(problem) => report.push(problem),
+            None => others.push(error),
+        }
+    }
+    if others.is_empty() { BuildError::Content(report) } else { BuildError::Photos(others) }
 }
 
 /// The view of one case with its derived photos.

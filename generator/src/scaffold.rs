@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use crate::model::case_id::CaseId;
 
-/// The front matter and description of a new case; every field is explained where it is written.
+/// The front matter and description of a new case; every field is explained where it is written. Nothing is filled
+/// in for the editor, not even a plausible date, so that `check` asks for every required field.
 const TEMPLATE: &str = r#"---
 # 案例名称 (public, at most rules.title_max_chars characters)
 title: 
@@ -19,8 +20,8 @@ recommender:
 # A category id and a domain id from content/site.yaml, e.g. applications and smart-city (public)
 category: 
 domain: 
-# 投入运营时间, no later than rules.launched_by (public)
-launched: 2020-01-01
+# 投入运营时间, a date such as 2020-05-31, no later than rules.launched_by (public)
+launched: 
 # 简介: one paragraph (public)
 summary: 
 # Keywords that help search; optional (public)
@@ -38,8 +39,8 @@ images:
 # PRIVATE from here on: checked, never published.
 # 统一社会信用代码, 18 characters
 credit_code: 
-# The date the application was submitted, within the application window
-submitted: 2020-07-08
+# The date the application was submitted, such as 2020-07-08, within the application window
+submitted: 
 contact:
   name: 
   phone: 
@@ -77,5 +78,18 @@ mod tests {
         assert!(std::fs::read_to_string(index).expect("read").contains("credit_code:"));
         assert!(new_case(dir.path(), "port-ai").expect_err("exists").contains("already exists"));
         assert!(new_case(dir.path(), "Port AI").is_err());
+    }
+
+    #[test]
+    fn a_new_case_leaves_its_dates_for_the_editor() {
+        let dir = tempfile::tempdir().expect("temp");
+        let index = new_case(dir.path(), "port-ai").expect("created");
+        let (_, problems) = crate::content::case_folder::read_one(index.parent().expect("folder"));
+        let dates: Vec<(Option<usize>, &str, &str)> = problems
+            .iter()
+            .filter(|p| p.field == "launched" || p.field == "submitted")
+            .map(|p| (p.line, p.field.as_str(), p.message.as_str()))
+            .collect();
+        assert_eq!(dates, [(Some(16), "launched", "is empty"), (Some(35), "submitted", "is empty")]);
     }
 }

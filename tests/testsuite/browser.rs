@@ -40,6 +40,33 @@ async fn search_finds_a_case_by_a_chinese_word_of_its_title_applicant_or_summary
     browser.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_in_view_moves_when_search_results_appear() {
+    let (output, _, _) = sample();
+    let server = StaticServer::start(output);
+    let browser = Browser::start(390, 844).await;
+    browser.client.goto(&format!("{}search/?q={}", server.url, url_encode("青岛"))).await.expect("open search");
+    browser
+        .wait_for(
+            "return document.querySelectorAll('.search-results li').length > 3",
+            "results",
+            Duration::from_secs(20),
+        )
+        .await;
+    // The layout shifts Chromium recorded since the page began to load (what Lighthouse sums as CLS).
+    let shift = browser
+        .eval(
+            "return new Promise(done => {
+               new PerformanceObserver(list => done(list.getEntries().reduce((sum, e) => sum + e.value, 0)))
+                 .observe({type: 'layout-shift', buffered: true});
+               setTimeout(() => done(0), 1000);
+             });",
+        )
+        .await;
+    assert_eq!(shift.as_f64(), Some(0.0), "the layout shifted by {shift} when the results appeared");
+    browser.close().await;
+}
+
 /// The sample site as it is during the vote, behind a proxy that passes `/api/` to a real vote service inside the
 /// voting window.
 struct Site {

@@ -1,6 +1,7 @@
 //! `generator build`: the hall from the sample content and from small fixtures, checked file by file.
 
 use hall_tests::binaries::workspace_root;
+use hall_tests::run::generator;
 use hall_tests::site::{attribute_values, build, build_into, copy_dir, files_of, sample};
 use std::fs;
 
@@ -239,6 +240,89 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let leftovers: Vec<_> =
         fs::read_dir(built.dir.path()).expect("ls").map(|e| e.expect("entry").file_name()).collect();
     assert_eq!(leftovers.len(), 2, "no staging folder is left behind: {leftovers:?}");
+}
+
+#[test]
+fn photo_bombs_and_truncated_jpegs_fail_the_build_on_their_lines() {
+    let content = crate::check::hostile_photos();
+    let cache = tempfile::tempdir().expect("cache");
+    let run = |content: &std::path::Path| {
+        let built = build(content, Some(cache.path()));
+        assert_eq!(built.run.code, Some(1), "exit 1, not an abort: {}", built.run.stderr);
+        assert!(!built.output().exists(), "nothing was written");
+        let stderr = built.run.stderr.replace(&content.display().to_string(), "CONTENT");
+        stderr.replace(&built.dir.path().display().to_string(), "WORK")
+    };
+    // The bombs fail the check that comes first: their headers claim too many pixels.
+    expect_test::expect![[r#"
+        CONTENT/cases/hostile-photos/index.md:12: images[0].file: 'photo-1.png' is 100000x100000 pixels; a photo may have at most 40 megapixels
+        CONTENT/cases/hostile-photos/index.md:14: images[1].file: 'photo-2.png' is 20000x20000 pixels; a photo may have at most 40 megapixels
+        error: 2 problems in 1 file
+        nothing was written; WORK/output is unchanged
+    "#]].assert_eq(&run(content.path()));
+    // Without them, deriving the photos finds the truncated JPEGs, reported on their lines as `check` reports them.
+    let case = content.path().join("cases/hostile-photos");
+    for photo in ["photo-1.png", "photo-2.png"] {
+        fs::copy(
+            workspace_root().join("tests/fixtures/check/valid/cases/submitted-on-last-day").join(photo),
+            case.join(photo),
+        )
+        .expect("copy");
+    }
+    expect_test::expect![[r#"
+        CONTENT/cases/hostile-photos/index.md:16: images[2].file: 'photo-3.jpg' is truncated: the JPEG data stops before its end-of-image marker (the lower part would be grey); upload the complete photo again
+        CONTENT/cases/hostile-photos/index.md:18: images[3].file: 'photo-4.jpg' is truncated: the JPEG data stops before its end-of-image marker (the lower part would be grey); upload the complete photo again
+        error: 2 problems in 1 file
+        nothing was written; WORK/output is unchanged
+    "#]].assert_eq(&run(content.path()));
+}
+
+#[test]
+fn an_output_folder_that_holds_inputs_or_other_files_is_refused_and_nothing_is_deleted() {
+    let work = tempfile::tempdir().expect("temp");
+    copy_dir(&workspace_root().join("tests/fixtures/check/valid"), &work.path().join("site/content"));
+    fs::write(work.path().join("site/notes.txt"), "mine").expect("write");
+    fs::create_dir(work.path().join("docs")).expect("mkdir");
+    fs::write(work.path().join("docs/thesis.txt"), "mine too").expect("write");
+    let before = files_of(work.path());
+    let theme = workspace_root().join("themes/default").display().to_string();
+    let build_to = |output: &str| {
+        let args = ["build", "--content", "site/content", "--theme", &theme, "--cache", "cache", "--output", output];
+        let run = generator(&args, work.path());
+        assert_eq!(run.code, Some(1), "{output}: {}", run.stdout);
+        run.stderr
+    };
+    let refusals = ["site", "site/content", "site/content/cases/out", "cache/site", "docs", "."].map(build_to);
+    expect_test::expect![[r#"
+        [
+            "error: the output folder site holds the content folder site/content; a build replaces its output folder entirely, so give it a folder of its own, e.g. --output output\nnothing was written; site is unchanged\n",
+            "error: the output folder site/content is the content folder site/content; a build replaces its output folder entirely, so give it a folder of its own, e.g. --output output\nnothing was written; site/content is unchanged\n",
+            "error: the output folder site/content/cases/out lies inside the content folder site/content; a build replaces its output folder entirely, so give it a folder of its own, e.g. --output output\nnothing was written; site/content/cases/out is unchanged\n",
+            "error: the output folder cache/site lies inside the cache folder cache; a build replaces its output folder entirely, so give it a folder of its own, e.g. --output output\nnothing was written; cache/site is unchanged\n",
+            "error: the output folder docs is not empty and was not written by generator build (it has no .generator-output file); a build replaces everything in it, so name a new or empty folder, or empty this one yourself\nnothing was written; docs is unchanged\n",
+            "error: the output folder . has no name of its own (it ends in '.', '..' or '/'); a build replaces its output folder entirely, so give it a folder of its own, e.g. --output output\nnothing was written; . is unchanged\n",
+        ]
+    "#]].assert_debug_eq(&refusals);
+    assert!(before == files_of(work.path()), "every file is as it was");
+}
+
+#[test]
+fn a_build_marks_its_output_and_replaces_only_an_earlier_build() {
+    let content = fixture_copy();
+    let built = build(content.path(), None);
+    assert_eq!(built.run.code, Some(0), "{}", built.run.stderr);
+    assert_eq!(
+        built.read(".generator-output"),
+        "This folder is written by `generator build`, which replaces everything in it.\n"
+    );
+    let theme = workspace_root().join("themes/default");
+    let again = build_into(content.path(), &theme, &built.output(), &built.dir.path().join("cache"));
+    assert_eq!(again.code, Some(0), "over its own output: {}", again.stderr);
+    // A site built before the marker existed: a manifest and a home page.
+    fs::remove_file(built.output().join(".generator-output")).expect("rm marker");
+    let again = build_into(content.path(), &theme, &built.output(), &built.dir.path().join("cache"));
+    assert_eq!(again.code, Some(0), "over an older build: {}", again.stderr);
+    assert!(built.output().join(".generator-output").is_file());
 }
 
 #[test]

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use expect_test::expect;
 use hall_tests::binaries::workspace_root;
+use hall_tests::photos::{bomb_png, truncated_jpeg};
 use hall_tests::run::generator;
 
 fn fixtures() -> PathBuf {
@@ -17,6 +18,27 @@ fn empty_content() -> tempfile::TempDir {
     fs::copy(fixtures().join("valid/site.yaml"), dir.path().join("site.yaml")).expect("copy site.yaml");
     fs::create_dir(dir.path().join("cases")).expect("cases/");
     dir
+}
+
+/// A content folder whose one case, `hostile-photos`, lists a PNG that claims 100000x100000 pixels of 16-bit RGBA
+/// (80 GB decoded, 74 bytes on disk), one of 20000x20000, and the sample's progressive JPEG cut to a third and to
+/// 2,000 bytes. The byte limit is raised so that only the pixel limit and the decoder can catch them.
+pub fn hostile_photos() -> tempfile::TempDir {
+    let content = empty_content();
+    let site = content.path().join("site.yaml");
+    let settings = fs::read_to_string(&site).expect("read").replace("max_photo_bytes: 4096", "max_photo_bytes: 200000");
+    fs::write(&site, settings).expect("write");
+    let case = content.path().join("cases/hostile-photos");
+    copy_case(&fixtures().join("valid/cases/submitted-on-last-day"), &case);
+    let index = fs::read_to_string(case.join("index.md")).expect("read");
+    fs::write(case.join("index.md"), index.replace("photo-3.png", "photo-3.jpg").replace("photo-4.png", "photo-4.jpg"))
+        .expect("write");
+    fs::write(case.join("photo-1.png"), bomb_png(100_000, 100_000)).expect("write");
+    fs::write(case.join("photo-2.png"), bomb_png(20_000, 20_000)).expect("write");
+    let third = truncated_jpeg(usize::MAX).len() / 3;
+    fs::write(case.join("photo-3.jpg"), truncated_jpeg(third)).expect("write");
+    fs::write(case.join("photo-4.jpg"), truncated_jpeg(2_000)).expect("write");
+    content
 }
 
 fn copy_case(from: &Path, to: &Path) {
@@ -103,6 +125,60 @@ fn every_problem_is_reported_at_once_with_file_line_and_field() {
 }
 
 #[test]
+fn decompression_bombs_and_truncated_jpegs_are_refused_on_their_lines() {
+    let content = hostile_photos();
+    let out = generator(&["check", "--content", "."], content.path());
+    assert_eq!(out.code, Some(1), "exit 1, not an abort: {}", out.stderr);
+    expect![[r#"
+        ./cases/hostile-photos/index.md:12: images[0].file: 'photo-1.png' is 100000x100000 pixels; a photo may have at most 40 megapixels
+        ./cases/hostile-photos/index.md:14: images[1].file: 'photo-2.png' is 20000x20000 pixels; a photo may have at most 40 megapixels
+        ./cases/hostile-photos/index.md:16: images[2].file: 'photo-3.jpg' is truncated: the JPEG data stops before its end-of-image marker (the lower part would be grey); upload the complete photo again
+        ./cases/hostile-photos/index.md:18: images[3].file: 'photo-4.jpg' is truncated: the JPEG data stops before its end-of-image marker (the lower part would be grey); upload the complete photo again
+        error: 4 problems in 1 file
+    "#]].assert_eq(&out.stderr);
+}
+
+#[test]
+fn an_index_md_that_links_out_of_its_folder_is_refused() {
+    let content = empty_content();
+    let elsewhere = tempfile::tempdir().expect("temp");
+    let valid = fixtures().join("valid/cases/submitted-on-last-day");
+    fs::copy(valid.join("index.md"), elsewhere.path().join("secret.md")).expect("copy");
+    for case in ["linked-out", "linked-inside"] {
+        copy_case(&valid, &content.path().join("cases").join(case));
+    }
+    let linked_out = content.path().join("cases/linked-out/index.md");
+    fs::remove_file(&linked_out).expect("rm");
+    std::os::unix::fs::symlink(elsewhere.path().join("secret.md"), &linked_out).expect("link");
+    let linked_inside = content.path().join("cases/linked-inside");
+    fs::rename(linked_inside.join("index.md"), linked_inside.join("draft.md")).expect("mv");
+    std::os::unix::fs::symlink("draft.md", linked_inside.join("index.md")).expect("link");
+    let out = generator(&["check", "--content", "."], content.path());
+    assert_eq!(out.code, Some(1));
+    expect![[r#"
+        ./cases/linked-out/index.md: file: is a link that leads out of the case folder; copy the file into the folder
+        error: 1 problem in 1 file
+    "#]]
+    .assert_eq(&out.stderr);
+}
+
+#[test]
+fn an_unclosed_quote_is_reported_where_the_value_starts() {
+    let content = empty_content();
+    let case = content.path().join("cases/unclosed-quote");
+    copy_case(&fixtures().join("valid/cases/submitted-on-last-day"), &case);
+    let text = fs::read_to_string(case.join("index.md")).expect("read");
+    fs::write(case.join("index.md"), text.replace("summary: 一段简介。", "summary: \"一段简介。")).expect("write");
+    let out = generator(&["check", "--content", "."], content.path());
+    assert_eq!(out.code, Some(1));
+    expect![[r#"
+        ./cases/unclosed-quote/index.md:8: yaml: this quoted value is never closed; add the closing quote
+        error: 1 problem in 1 file
+    "#]]
+    .assert_eq(&out.stderr);
+}
+
+#[test]
 fn a_50_mb_case_file_is_refused_by_its_size() {
     let content = empty_content();
     let case = content.path().join("cases/huge");
@@ -131,19 +207,25 @@ fn a_missing_site_yaml_is_named() {
 }
 
 #[test]
-fn a_typo_in_site_yaml_names_its_line() {
+fn a_typo_in_site_yaml_names_its_line_suggests_the_key_and_stops_no_other_check() {
     let content = empty_content();
     let site = fs::read_to_string(content.path().join("site.yaml")).expect("read");
     fs::write(
         content.path().join("site.yaml"),
-        site.replace("  closes: 2020-08-31", "  closes: 2020-08-31\n  clozes: 1"),
+        site.replace("  closes: 2020-08-31", "  closes: 2020-08-31\n  clozes: 1") + "featurd: []\n",
     )
     .expect("write");
+    copy_case(
+        &fixtures().join("broken/cases/launched-after-cutoff"),
+        &content.path().join("cases/launched-after-cutoff"),
+    );
     let out = generator(&["check", "--content", "."], content.path());
     assert_eq!(out.code, Some(1));
     expect![[r#"
-        ./site.yaml:7: election: unknown field `clozes`, expected one of `id`, `opens`, `closes`, `time_zone`, `scope`, `tally_visibility`, `vote_endpoint`
-        error: 1 problem in 1 file
+        ./cases/launched-after-cutoff/index.md:7: launched: in operation from 2020-06-01, but the selection admits only cases in operation by 2020-05-31
+        ./site.yaml:7: election.clozes: unknown field; did you mean `closes`?
+        ./site.yaml:28: featurd: unknown field; did you mean `featured`?
+        error: 3 problems in 2 files
     "#]].assert_eq(&out.stderr);
 }
 

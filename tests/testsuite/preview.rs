@@ -175,3 +175,71 @@ fn a_rebuild_touches_only_what_changed_and_equals_a_full_build() {
     assert!(errors.contains("site.yaml changed: rebuilding everything"), "{errors}");
     assert_same_as_a_full_build(work.path(), &content, "site.yaml");
 }
+
+#[test]
+fn a_photo_bomb_in_the_preview_keeps_the_last_good_site_served() {
+    let work = tempfile::tempdir().expect("temp");
+    let content = work.path().join("content");
+    copy_dir(&workspace_root().join("tests/fixtures/check/valid"), &content);
+    let preview = Preview::start(&content, work.path());
+    let address = preview.url.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let page = "/cases/submitted-on-last-day/";
+    let before = hall_tests::http::get(&address, page, &[]);
+    assert_eq!(before.status, 200);
+
+    fs::write(content.join("cases/submitted-on-last-day/photo-1.png"), hall_tests::photos::bomb_png(100_000, 100_000))
+        .expect("write the bomb");
+    let errors = work.path().join("serve.err");
+    let started = std::time::Instant::now();
+    while !fs::read_to_string(&errors).unwrap_or_default().contains("the last good site is still served") {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "no failed rebuild: {}",
+            fs::read_to_string(&errors).unwrap_or_default()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let printed = fs::read_to_string(&errors).expect("serve.err");
+    assert!(
+        printed.contains(
+            "index.md:12: images[0].file: 'photo-1.png' is 100000x100000 pixels; a photo may have at most 40 megapixels"
+        ),
+        "{printed}"
+    );
+    let after = hall_tests::http::get(&address, page, &[]);
+    assert_eq!(after.status, 200, "the preview still serves");
+    assert!(after.body.contains(&before.body[..before.body.len().min(2000)]), "the last good page");
+
+    // A truncated JPEG is found when the photo is derived, and reported on its line too.
+    fs::write(content.join("cases/submitted-on-last-day/photo-1.png"), hall_tests::photos::truncated_jpeg(2_000))
+        .expect("write the truncated photo");
+    let started = std::time::Instant::now();
+    while !fs::read_to_string(&errors).unwrap_or_default().contains("'photo-1.png' is truncated") {
+        assert!(started.elapsed().as_secs() < 60, "not reported: {}", fs::read_to_string(&errors).unwrap_or_default());
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(hall_tests::http::get(&address, page, &[]).status, 200, "the preview still serves");
+}
+
+#[test]
+fn the_preview_refuses_to_start_on_an_output_folder_that_holds_the_content() {
+    let work = tempfile::tempdir().expect("temp");
+    copy_dir(&workspace_root().join("tests/fixtures/check/valid"), &work.path().join("content"));
+    let before = files_of(work.path());
+    let theme = workspace_root().join("themes/default").display().to_string();
+    let args = ["serve", "--port", "0", "--content", "content", "--theme", &theme, "--cache", "cache", "--output", "."];
+    let run = hall_tests::run::generator(&args, work.path());
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert_eq!(
+        run.stderr,
+        "error: the output folder . has no name of its own (it ends in '.', '..' or '/'); a build replaces its output \
+         folder entirely, so give it a folder of its own, e.g. --output output\n"
+    );
+    let whole = work.path().display().to_string();
+    let args =
+        ["serve", "--port", "0", "--content", "content", "--theme", &theme, "--cache", "cache", "--output", &whole];
+    let run = hall_tests::run::generator(&args, work.path());
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(run.stderr.ends_with(" holds the content folder content; a build replaces its output folder entirely, so give it a folder of its own, e.g. --output output\n"), "{}", run.stderr);
+    assert!(before == files_of(work.path()), "nothing was written or deleted");
+}

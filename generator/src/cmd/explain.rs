@@ -17,7 +17,7 @@ pub struct Args {
 }
 
 pub fn execute(args: &Args) -> ExitCode {
-    let (content, results, report) = generator::check(&args.content, Inspection::FileOnly);
+    let (content, results, report) = generator::check(&args.content, Inspection::Header);
     if report.has_errors() {
         print_report(&report);
         return ExitCode::from(1);

@@ -67,6 +67,10 @@ pub fn read_one(folder: &Path) -> (Option<ApplicationForm>, Vec<Problem>) {
             None
         }
     };
+    if let Some(message) = link_out_of(folder, &index) {
+        problems.push(Problem::error(&index, None, "file", message));
+        return (None, problems);
+    }
     if !index.is_file() {
         let message = if index.exists() { "must be a file" } else { "missing; every case folder needs an index.md" };
         problems.push(Problem::error(folder, None, "index.md", message));
@@ -81,6 +85,19 @@ pub fn read_one(folder: &Path) -> (Option<ApplicationForm>, Vec<Problem>) {
     };
     let form = parse_case_text(id, folder.to_path_buf(), index, &text, &mut problems);
     (form, problems)
+}
+
+/// Why `index` may not be read, when it is a link that leads out of `folder`: what a case folder holds is published,
+/// so it may not pull in a file from elsewhere (as with photos, see [`crate::rules::photos::resolve_inside`]).
+fn link_out_of(folder: &Path, index: &Path) -> Option<&'static str> {
+    if !std::fs::symlink_metadata(index).ok()?.file_type().is_symlink() {
+        return None;
+    }
+    match (index.canonicalize(), folder.canonicalize()) {
+        (Ok(real), Ok(real_folder)) if real.starts_with(&real_folder) => None,
+        (Ok(_), Ok(_)) => Some("is a link that leads out of the case folder; copy the file into the folder"),
+        _ => Some("is a link to a file that does not exist"),
+    }
 }
 
 /// Parses the text of an `index.md`. Never panics, whatever the text.
@@ -116,6 +133,15 @@ pub fn parse_case_text(
         problems.push(Problem::error(&index, Some(fm.yaml_first_line), "front matter", message));
         return None;
     };
+    if let Some(offset) = crate::markdown::too_deep(fm.body) {
+        let body_line = fm.yaml_first_line + fm.yaml.matches('\n').count() + 1;
+        let line = body_line + fm.body[..offset].matches('\n').count();
+        let message = format!(
+            "lists, quotes or HTML elements are nested deeper than {} levels here; flatten them",
+            crate::markdown::MAX_NESTING
+        );
+        problems.push(Problem::error(&index, Some(line), "description", message));
+    }
     let lines = KeyLines::index(fm.yaml, fm.yaml_first_line);
     let source = Source { index, folder, lines, front_matter_line: fm.yaml_first_line };
     let id = id?;
@@ -186,6 +212,19 @@ mod tests {
             }
             parse(&text);
         }
+    }
+
+    #[test]
+    fn a_description_nested_200000_deep_is_refused_on_its_line() {
+        let text = TEMPLATE.replace("## 正文\n", &format!("## 正文\n\n{}x\n", "- ".repeat(200_000)));
+        let (form, problems) = parse(&text);
+        assert!(form.is_some(), "the other fields are still checked");
+        let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            ["c/index.md:21: description: lists, quotes or HTML elements are nested deeper than 32 levels here; \
+              flatten them"]
+        );
     }
 
     #[test]

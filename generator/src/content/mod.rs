@@ -8,6 +8,7 @@ pub mod front_matter;
 pub mod key_lines;
 pub mod result_files;
 pub mod site_file;
+pub mod site_keys;
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::content::key_lines::KeyLines;
-use crate::content::read_text;
+use crate::content::{read_text, site_keys};
 use crate::diagnostics::{Problem, Report};
 use crate::model::site::Site;
 
@@ -41,8 +41,20 @@ pub fn read(path: &Path, report: &mut Report) -> Option<SiteFile> {
         report.push(Problem::error(path, Some(line), "yaml", "nested too deeply with [ ] or { }"));
         return None;
     }
+    let value = match serde_yaml::from_str::<serde_yaml::Value>(&text) {
+        Ok(value) => value,
+        Err(e) => {
+            report.push(yaml_problem(path, 1, &e));
+            return None;
+        }
+    };
+    let lines = KeyLines::index(&text, 1);
+    for (key, message) in site_keys::unknown_keys(&value) {
+        report.push(Problem::error(path, lines.line(&key), &key, message));
+    }
+    // Read from the text, not the value, so that a wrong value is reported on its line.
     match serde_yaml::from_str::<Site>(&text) {
-        Ok(site) => Some(SiteFile { path: path.to_path_buf(), site, lines: KeyLines::index(&text, 1) }),
+        Ok(site) => Some(SiteFile { path: path.to_path_buf(), site, lines }),
         Err(e) => {
             report.push(yaml_problem(path, 1, &e));
             None
@@ -50,10 +62,15 @@ pub fn read(path: &Path, report: &mut Report) -> Option<SiteFile> {
     }
 }
 
-/// A serde_yaml error as a problem at its line; `first_line` is the file line where the YAML starts.
+/// A serde_yaml error as a problem at its line; `first_line` is the file line where the YAML starts. A quoted value
+/// that is never closed is reported where it starts, not where the parser ran out of text.
 pub(crate) fn yaml_problem(path: &Path, first_line: usize, e: &serde_yaml::Error) -> Problem {
-    let line = e.location().map(|l| l.line() + first_line - 1);
     let message = e.to_string();
+    if let Some(start) = unclosed_quote_line(&message) {
+        let message = "this quoted value is never closed; add the closing quote";
+        return Problem::error(path, Some(start + first_line - 1), "yaml", message);
+    }
+    let line = e.location().map(|l| l.line() + first_line - 1);
     // serde_yaml appends " at line L column C"; the line is already in the prefix.
     let message = match message.find(" at line ") {
         Some(i) => message[..i].to_owned(),
@@ -64,4 +81,26 @@ pub(crate) fn yaml_problem(path: &Path, first_line: usize, e: &serde_yaml::Error
         _ => ("yaml".to_owned(), message),
     };
     Problem::error(path, line, &field, message)
+}
+
+/// The line where an unclosed quoted value starts, from libyaml's "..., while scanning a quoted scalar at line L
+/// column C".
+fn unclosed_quote_line(message: &str) -> Option<usize> {
+    let (_, context) = message.split_once(", while scanning a quoted scalar at line ")?;
+    context.split_whitespace().next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unclosed_quote_is_reported_where_it_starts() {
+        let yaml = "title: a\nsummary: \"one\napplicant: b\nrecommender: c\n";
+        let e = serde_yaml::from_str::<serde_yaml::Value>(yaml).expect_err("unclosed");
+        let problem = yaml_problem(Path::new("index.md"), 2, &e);
+        assert_eq!(problem.to_string(), "index.md:3: yaml: this quoted value is never closed; add the closing quote");
+        let e = serde_yaml::from_str::<serde_yaml::Value>("a: 'x\n\nb: 1\n").expect_err("unclosed");
+        assert_eq!(yaml_problem(Path::new("site.yaml"), 1, &e).line, Some(1));
+    }
 }

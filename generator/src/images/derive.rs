@@ -1,18 +1,21 @@
 //! Derives the renditions of one photo from a single decode: EXIF orientation applied, transparency flattened onto
 //! white, each width resized with Lanczos3 (fast_image_resize), encoded as JPEG and, if set, lossy WebP.
 
-use std::io::Cursor;
-
 use fast_image_resize::images::Image;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::codecs::jpeg::JpegEncoder;
-use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageReader, RgbImage};
+use image::{DynamicImage, ExtendedColorType, RgbImage};
 
 use super::{Format, PhotoSettings, Rendition};
 
-/// Every rendition of the photo in `bytes`, with its encoded bytes; or why the photo cannot be used.
-pub fn renditions(bytes: &[u8], settings: &PhotoSettings) -> Result<Vec<(Rendition, Vec<u8>)>, String> {
-    let source = decode(bytes)?;
+/// Every rendition of the photo in `bytes`, with its encoded bytes; or why the photo cannot be used (one of more
+/// than `max_pixels` pixels is never decoded).
+pub fn renditions(
+    bytes: &[u8],
+    settings: &PhotoSettings,
+    max_pixels: u64,
+) -> Result<Vec<(Rendition, Vec<u8>)>, String> {
+    let source = decode(bytes, max_pixels)?;
     let (width, height) = source.dimensions();
     let mut widths: Vec<u32> = settings.widths.iter().map(|w| (*w).min(width)).collect();
     widths.dedup();
@@ -36,12 +39,9 @@ pub fn renditions(bytes: &[u8], settings: &PhotoSettings) -> Result<Vec<(Renditi
     Ok(out)
 }
 
-/// Decodes once, turned upright by its EXIF orientation, as 8-bit RGB.
-fn decode(bytes: &[u8]) -> Result<RgbImage, String> {
-    let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| e.to_string())?;
-    let mut decoder = reader.into_decoder().map_err(|e| format!("cannot be decoded: {e}"))?;
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| format!("cannot be decoded: {e}"))?;
+/// Decodes once ([`super::source::decode`]: limits first), turned upright by its EXIF orientation, as 8-bit RGB.
+fn decode(bytes: &[u8], max_pixels: u64) -> Result<RgbImage, String> {
+    let (mut image, orientation) = super::source::decode(bytes, max_pixels)?;
     image.apply_orientation(orientation);
     Ok(if image.color().has_alpha() { flatten_on_white(&image) } else { image.into_rgb8() })
 }
@@ -75,6 +75,7 @@ fn encode_jpeg(pixels: &[u8], width: u32, height: u32, quality: u8) -> Result<Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Cursor;
 
     fn png(width: u32, height: u32) -> Vec<u8> {
         let image = RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
@@ -85,7 +86,7 @@ mod tests {
 
     #[test]
     fn every_width_and_format_from_one_source() {
-        let got = renditions(&png(1600, 1200), &PhotoSettings::default()).expect("derive");
+        let got = renditions(&png(1600, 1200), &PhotoSettings::default(), 40_000_000).expect("derive");
         let sizes: Vec<(u32, u32, Format)> = got.iter().map(|(r, _)| (r.width, r.height, r.format)).collect();
         assert_eq!(
             sizes,
@@ -97,8 +98,9 @@ mod tests {
 
     #[test]
     fn a_small_photo_is_never_enlarged() {
-        let got = renditions(&png(800, 600), &PhotoSettings { webp_quality: None, ..PhotoSettings::default() })
-            .expect("derive");
+        let got =
+            renditions(&png(800, 600), &PhotoSettings { webp_quality: None, ..PhotoSettings::default() }, 40_000_000)
+                .expect("derive");
         let widths: Vec<u32> = got.iter().map(|(r, _)| r.width).collect();
         assert_eq!(widths, [480, 800]);
     }

@@ -2,10 +2,12 @@
 //!
 //! Results are cached outside `output/` by a hash of the photo's bytes and of the settings ([`cache`]), so a rebuild
 //! with unchanged photos decodes none, and a changed photo gets a new hash, hence new file names: never a stale one.
-//! Photos are processed in parallel on all cores ([`derive`] does one photo).
+//! Photos are processed in parallel on all cores ([`derive`] does one photo), each opened by [`source`], which
+//! applies the pixel limit and the decoder's memory limits before decoding and refuses a truncated JPEG.
 
 pub mod cache;
 pub mod derive;
+pub mod source;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -33,9 +35,10 @@ impl Default for PhotoSettings {
 }
 
 impl PhotoSettings {
-    /// Everything that changes the derived bytes, for the cache key. Bump `v1` when the derivation code changes.
+    /// Everything that changes the derived bytes, for the cache key. Bump the version when the derivation code
+    /// changes (v2: truncated JPEGs, which v1 derived half grey, are refused).
     pub fn fingerprint(&self) -> String {
-        format!("v1 lanczos3 widths={:?} jpeg={} webp={:?}", self.widths, self.jpeg_quality, self.webp_quality)
+        format!("v2 lanczos3 widths={:?} jpeg={} webp={:?}", self.widths, self.jpeg_quality, self.webp_quality)
     }
 }
 
@@ -97,10 +100,12 @@ pub enum PhotoError {
 }
 
 /// Derives every photo in `sources`, in parallel, returned in the order given. Photos with equal bytes are
-/// derived once. `progress` is called once a photo. On failure, returns every photo that failed.
+/// derived once; none of more than `max_pixels` pixels is decoded. `progress` is called once a photo. On failure,
+/// returns every photo that failed.
 pub fn derive_all(
     sources: &[PathBuf],
     settings: &PhotoSettings,
+    max_pixels: u64,
     cache_root: &Path,
     progress: &(dyn Fn() + Sync),
 ) -> Result<(Vec<DerivedPhoto>, Stats), Vec<PhotoError>> {
@@ -124,7 +129,7 @@ pub fn derive_all(
                 let photo = match cache.lookup(key) {
                     Some(photo) => photo,
                     None => {
-                        let renditions = derive::renditions(&read(source)?, settings)
+                        let renditions = derive::renditions(&read(source)?, settings, max_pixels)
                             .map_err(|message| PhotoError::Source { path: source.clone(), message })?;
                         decoded.fetch_add(1, Ordering::Relaxed);
                         cache.store(key, renditions)?

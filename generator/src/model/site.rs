@@ -2,13 +2,15 @@
 //! their parameters, the scoring settings and the taxonomy of categories and domains.
 //!
 //! Nothing of the notice is hard-coded: a new year's selection is a new `site.yaml`.
+//!
+//! Unknown keys are not refused by serde here but by [`crate::content::site_keys`], which reports every one with a
+//! suggestion and lets the rest of the file be checked.
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// The whole of `site.yaml`.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Site {
     /// The hall's title, e.g. 2020青岛信息化典型案例网上展厅.
     pub title: String,
@@ -46,7 +48,6 @@ fn default_language() -> String {
 
 /// The online vote (网上投票): its id, window, time zone and the scope of "one vote per client per day".
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Election {
     /// A slug that names this election in the manifest, the vote database and the tally.
     pub id: String,
@@ -96,7 +97,6 @@ pub enum TallyVisibility {
 
 /// The notice's admission rules, with their parameters.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Rules {
     /// A case must be in operation on or before this day (2020年5月31日前投入运营).
     pub launched_by: Date,
@@ -139,7 +139,6 @@ fn default_summary_max_chars() -> usize {
 
 /// How the composite score is computed (网上投票55%、媒体评测15%、专家评审30%).
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Scoring {
     pub weights: Weights,
     /// How votes become a 0..100 vote score.
@@ -174,7 +173,6 @@ impl Default for Scoring {
 
 /// The nominal weights of the three parts; they sum to 1.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Weights {
     pub votes: f64,
     pub media: f64,
@@ -211,7 +209,6 @@ impl VoteNormalisation {
 
 /// The categories (类别) and domains (领域) cases are sorted into.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Taxonomy {
     pub categories: Vec<Term>,
     pub domains: Vec<Term>,
@@ -219,7 +216,6 @@ pub struct Taxonomy {
 
 /// One category or domain: a slug used in URLs and front matter, and its Chinese name.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Term {
     pub id: String,
     pub name: String,

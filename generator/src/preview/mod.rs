@@ -23,7 +23,9 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use crate::build::{BuildError, BuildOptions, BuildSummary, Memory, build_keeping, rebuild, refresh_search};
+use crate::build::{
+    BuildError, BuildOptions, BuildSummary, Memory, build_keeping, check_output_folder, rebuild, refresh_search,
+};
 use crate::diagnostics::Report;
 use live_reload::Hub;
 
@@ -47,6 +49,8 @@ pub enum PreviewError {
     Io(#[from] std::io::Error),
     #[error("cannot watch for changes: {0}")]
     Watch(String),
+    #[error("{0}")]
+    Output(BuildError),
 }
 
 /// The preview's shared state.
@@ -152,6 +156,8 @@ fn print_report(report: &Report) {
 
 /// Runs the preview until Ctrl-C. `on_listening` gets the address once the server accepts connections.
 pub fn run(options: PreviewOptions, on_listening: impl FnOnce(SocketAddr)) -> Result<(), PreviewError> {
+    // A wrong output folder is no broken edit to show over the page: the preview must not start at all.
+    check_output_folder(&options.build).map_err(PreviewError::Output)?;
     let backend = votes::Backend::new()?;
     let preview = Arc::new(Preview {
         options: options.clone(),

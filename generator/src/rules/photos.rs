@@ -4,14 +4,13 @@
 //! A photo path may not be absolute, may not climb out with `..`, and may not be a link that leads out of the folder:
 //! the build copies what it reads, so anything readable from a case folder could end up published.
 
-use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
 
-use image::{ImageFormat, ImageReader};
 use rayon::prelude::*;
 
 use crate::content::human_bytes;
 use crate::diagnostics::{Problem, Report};
+use crate::images::source;
 use crate::model::case::PhotoRef;
 use crate::model::form::{ApplicationForm, did_you_mean};
 use crate::model::site::Rules;
@@ -19,14 +18,16 @@ use crate::model::site::Rules;
 /// File extensions of the formats accepted.
 const EXTENSIONS: [&str; 3] = ["jpg", "jpeg", "png"];
 
-/// How deeply photos are examined.
+/// How deeply photos are examined. Both check paths, file size, format and the pixel limit read from the header
+/// (see [`source`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Inspection {
-    /// Decode every photo completely (`generator check`): a truncated file is caught here.
+    /// Then read every byte: a JPEG must reach its end-of-image marker, and every photo must decode completely
+    /// (`generator check`).
     FullDecode,
-    /// Check paths, existence and size only (`generator build`, which decodes the photos it derives anyway and
-    /// reports those that fail then).
-    FileOnly,
+    /// No more (`generator build` and the preview, which check the rest as they derive the photos, with
+    /// [`source::decode`], and report what fails on its line with [`derive_problem`]).
+    Header,
 }
 
 pub fn check(forms: &[ApplicationForm], rules: &Rules, inspection: Inspection, report: &mut Report) {
@@ -94,14 +95,28 @@ fn check_photo(
             human_bytes(rules.max_photo_bytes)
         ));
     }
-    let result = match inspection {
+    let unreadable = |e: std::io::Error| format!("'{}' cannot be read: {e}", photo.file);
+    let width = match inspection {
         Inspection::FullDecode => {
-            let bytes = std::fs::read(&path).map_err(|e| format!("'{}' cannot be read: {e}", photo.file))?;
-            decode_check(ImageReader::new(Cursor::new(&bytes)), rules)
+            let bytes = std::fs::read(&path).map_err(unreadable)?;
+            source::decode(&bytes, rules.max_photo_pixels).map(|(image, _)| image.width())
         }
-        Inspection::FileOnly => return Ok(None),
+        Inspection::Header => {
+            let file = std::io::BufReader::new(std::fs::File::open(&path).map_err(unreadable)?);
+            source::header(file, rules.max_photo_pixels).map(|header| header.width)
+        }
     };
-    result.map(Some).map_err(|why| format!("'{}' {why}", photo.file))
+    width.map(Some).map_err(|why| format!("'{}' {why}", photo.file))
+}
+
+/// The problem, on the photo's line, of the photo at `path` that could not be derived because of `message`; `None`
+/// when no form lists that file.
+pub fn derive_problem(forms: &[ApplicationForm], path: &Path, message: &str) -> Option<Problem> {
+    forms.iter().find_map(|form| {
+        let photos = form.images.as_ref()?;
+        let i = photos.iter().position(|p| form.source.folder.join(&p.file) == path)?;
+        Some(form.source.error(&format!("images[{i}].file"), format!("'{}' {message}", photos[i].file)))
+    })
 }
 
 /// Why a photo path does not lead to a usable file.
@@ -166,25 +181,4 @@ fn not_found_message(folder: &Path, file: &str, listed: &[PhotoRef]) -> String {
         None if candidates.is_empty() => format!("'{file}' not found in the case folder"),
         None => format!("'{file}' not found; photos in the folder not listed yet: {}", candidates.join(", ")),
     }
-}
-
-/// Reads the format and size from the header, checks the pixel limit, then decodes the whole image: a truncated or
-/// corrupt file fails here rather than in the build. Returns the width.
-fn decode_check<R: std::io::BufRead + std::io::Seek>(reader: ImageReader<R>, rules: &Rules) -> Result<u32, String> {
-    let reader = reader.with_guessed_format().map_err(|e| e.to_string())?;
-    if !matches!(reader.format(), Some(ImageFormat::Jpeg | ImageFormat::Png)) {
-        return Err("is not a JPEG or PNG image".to_owned());
-    }
-    let decoder = reader.into_decoder().map_err(|e| format!("cannot be read as an image: {e}"))?;
-    let (width, height) = image::ImageDecoder::dimensions(&decoder);
-    let pixels = u64::from(width) * u64::from(height);
-    if pixels > rules.max_photo_pixels {
-        return Err(format!(
-            "is {width}x{height} pixels; a photo may have at most {} megapixels",
-            rules.max_photo_pixels / 1_000_000
-        ));
-    }
-    image::DynamicImage::from_decoder(decoder)
-        .map_err(|e| format!("cannot be decoded; the file is damaged or truncated ({e})"))?;
-    Ok(width)
 }

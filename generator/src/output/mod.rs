@@ -1,7 +1,9 @@
 //! Writing `output/` atomically: the build fills a staging folder beside it and swaps it in only when everything
 //! succeeded, so a failed build leaves the previous site exactly as it was ([`Staging`]). The preview's rebuilds
 //! update the live folder file by file instead, each file replaced atomically and only when its bytes changed
-//! ([`InPlace`]).
+//! ([`InPlace`]). Which folder a build may replace at all is [`guard`]'s to say.
+
+pub mod guard;
 
 use std::fs;
 use std::io;
@@ -16,14 +18,16 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Starts an empty staging folder next to `target`.
+    /// Starts a staging folder next to `target`, holding only the marker of a build ([`guard::MARKER`]). A
+    /// staging folder left by a build that was killed is removed first; a folder of that name that a build did not
+    /// leave is an error.
     pub fn new(target: &Path) -> io::Result<Self> {
         let dir = sibling(target, "staging");
-        if dir.exists() {
-            fs::remove_dir_all(&dir)?;
-        }
+        remove_earlier_build(&dir)?;
         fs::create_dir_all(&dir)?;
-        Ok(Staging { target: target.to_path_buf(), dir, committed: false })
+        let staging = Staging { target: target.to_path_buf(), dir, committed: false };
+        staging.write(guard::MARKER, guard::MARKER_TEXT.as_bytes())?;
+        Ok(staging)
     }
 
     /// The staging folder itself.
@@ -52,9 +56,7 @@ impl Staging {
     /// Replaces `target` with the staging folder.
     pub fn commit(mut self) -> io::Result<()> {
         let old = sibling(&self.target, "old");
-        if old.exists() {
-            fs::remove_dir_all(&old)?;
-        }
+        remove_earlier_build(&old)?;
         let had_target = self.target.exists();
         if had_target {
             fs::rename(&self.target, &old)?;
@@ -151,6 +153,19 @@ impl InPlace {
 
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+/// Removes `dir` if it is what a build left there; a folder of the same name that holds anything else is an error,
+/// never deleted.
+fn remove_earlier_build(dir: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(dir).is_err() {
+        return Ok(());
+    }
+    if !fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) || !guard::is_earlier_build(dir) {
+        let message = format!("{} is in the way and was not left by generator build; move it elsewhere", dir.display());
+        return Err(io::Error::new(io::ErrorKind::AlreadyExists, message));
+    }
+    fs::remove_dir_all(dir)
 }
 
 /// `.<name>.<what>` in the same folder as `target`, so that renames stay on one file system.
