@@ -189,6 +189,8 @@ mod tests {
     use crate::store::ballot::{Signals, Vote};
     use jiff::Timestamp;
     use redb::ReadableDatabase;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tokio::sync::oneshot;
 
     fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().expect("temp");
@@ -260,5 +262,102 @@ mod tests {
         .expect("read");
         let expected: Vec<&str> = ballots[..40].iter().map(|b| b.audit.as_str()).collect();
         assert_eq!(logged, expected, "the audit log reads in arrival order");
+    }
+
+    /// A disk that fails on demand: every write and sync fails while `failing` is set.
+    #[derive(Debug)]
+    struct FailingDisk {
+        inner: redb::backends::FileBackend,
+        failing: Arc<AtomicBool>,
+    }
+
+    impl FailingDisk {
+        fn check(&self) -> Result<(), std::io::Error> {
+            if self.failing.load(Ordering::SeqCst) {
+                Err(std::io::Error::other("no space left on device (test)"))
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    impl redb::StorageBackend for FailingDisk {
+        fn len(&self) -> Result<u64, std::io::Error> {
+            self.inner.len()
+        }
+        fn read(&self, offset: u64, out: &mut [u8]) -> Result<(), std::io::Error> {
+            self.inner.read(offset, out)
+        }
+        fn set_len(&self, len: u64) -> Result<(), std::io::Error> {
+            self.check()?;
+            self.inner.set_len(len)
+        }
+        fn sync_data(&self) -> Result<(), std::io::Error> {
+            self.check()?;
+            self.inner.sync_data()
+        }
+        fn write(&self, offset: u64, data: &[u8]) -> Result<(), std::io::Error> {
+            self.check()?;
+            self.inner.write(offset, data)
+        }
+        fn close(&self) -> Result<(), std::io::Error> {
+            self.inner.close()
+        }
+    }
+
+    /// redb refuses every transaction after an I/O error until the database is opened again, so the writer answers
+    /// "not recorded" (503) from the failure on and `/healthz` says so; the operator restarts the service (README),
+    /// and then the clients' retries count once each and nothing is lost or doubled.
+    #[test]
+    fn after_a_failed_commit_votes_are_refused_until_a_restart_and_then_retries_count_once() {
+        let dir = tempfile::tempdir().expect("temp");
+        let path = dir.path().join("v.redb");
+        let failing = Arc::new(AtomicBool::new(false));
+        let file =
+            std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).expect("file");
+        let disk = FailingDisk {
+            inner: redb::backends::FileBackend::new(file).expect("backend"),
+            failing: Arc::clone(&failing),
+        };
+        let db = Arc::new(redb::Database::builder().create_with_backend(disk).expect("db"));
+        let store = Store { db: Arc::clone(&db), path: path.display().to_string() };
+        store.create_tables().expect("tables");
+        let index = BallotIndex::open(&db, IndexLimits { memtable: 4, ..IndexLimits::default() }).expect("index");
+        let healthy = Arc::new(AtomicBool::new(true));
+        let (queue, writer) =
+            spawn(Arc::clone(&db), index, Limits::default(), Arc::clone(&healthy), WriterMetrics::default());
+        let vote = |case: &str, ip: &str| {
+            let (reply, outcome) = oneshot::channel();
+            queue.blocking_send(Job { ballot: ballot(case, ip, 22), reply }).expect("queued");
+            outcome.blocking_recv().expect("answered")
+        };
+        assert!(matches!(vote("a", "10.0.0.1"), Outcome::Counted { repeat: false, .. }));
+        failing.store(true, Ordering::SeqCst);
+        for i in 2..8 {
+            assert_eq!(vote("a", &format!("10.0.0.{i}")), Outcome::Failed, "not recorded while the disk fails");
+        }
+        assert!(!healthy.load(Ordering::SeqCst), "/healthz turns unhealthy");
+        failing.store(false, Ordering::SeqCst);
+        assert_eq!(vote("a", "10.0.0.9"), Outcome::Failed, "still refused until the database is opened again");
+        drop(queue);
+        writer.join().expect("the writer stops");
+        drop((store, db));
+        // The restart: the file is opened again, and the clients retry.
+        let store = Store::create_or_open(&path).expect("reopened");
+        let mut index =
+            BallotIndex::open(&store.db, IndexLimits { memtable: 4, ..IndexLimits::default() }).expect("index");
+        for i in 2..10 {
+            let outcome = record(&store.db, &mut index, &[&ballot("b", &format!("10.0.0.{i}"), 22)]).expect("commit");
+            assert!(matches!(outcome[0], Outcome::Counted { repeat: false, .. }), "{i}: {outcome:?}");
+        }
+        let outcome = record(&store.db, &mut index, &[&ballot("b", "10.0.0.1", 22)]).expect("commit");
+        assert_eq!(outcome[0], Outcome::AlreadyVoted { case: "a".to_owned() }, "the vote before the failure stands");
+        let counts = store.counts().expect("counts");
+        assert_eq!(counts.totals, [("a".to_owned(), 1), ("b".to_owned(), 8)].into());
+        let (recount, check) = store.recount().expect("recount");
+        assert_eq!(recount, counts, "counters and audit log agree");
+        assert_eq!((check.ballots, check.unmatched), (9, 0), "the index holds each counted ballot once");
+        let chain = store.check_chain().expect("chain");
+        assert_eq!((chain.broken_count, chain.orphans), (0, 0), "the hash chain holds over the failure");
     }
 }
