@@ -319,7 +319,7 @@ mod tests {
             inner: redb::backends::FileBackend::new(file).expect("backend"),
             failing: Arc::clone(&failing),
         };
-        let db = Arc::new(redb::Database::builder().create_with_backend(disk).expect("db"));
+        let db = Arc::new(Database::builder().create_with_backend(disk).expect("db"));
         let store = Store { db: Arc::clone(&db), path: path.display().to_string() };
         store.create_tables().expect("tables");
         let index = BallotIndex::open(&db, IndexLimits { memtable: 4, ..IndexLimits::default() }).expect("index");
