@@ -83,6 +83,11 @@ impl Service {
         }
     }
 
+    /// Whether every commit so far succeeded.
+    pub fn healthy(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.healthy)
+    }
+
     /// Waits until every [`App`] made by [`Service::app`] is gone and the writer has recorded every queued vote.
     pub fn finish(self) -> std::thread::Result<()> {
         drop(self.queue);

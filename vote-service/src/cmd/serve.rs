@@ -122,7 +122,13 @@ pub fn execute(args: Args) -> anyhow::Result<()> {
             None => None,
         };
         let limits = ConnectionLimits { max: args.max_connections, per_client: args.max_connections_per_client };
-        server::run(listener, app, shutdown::signal(), limits).await;
+        let stop = async {
+            tokio::select! {
+                () = shutdown::signal() => {}
+                () = shutdown::unhealthy(service.healthy()) => {}
+            }
+        };
+        server::run(listener, app, stop, limits).await;
         // The side tasks hold the app, whose queue the writer waits to see closed.
         for task in std::iter::once(day_close).chain(metrics) {
             task.abort();
@@ -131,7 +137,15 @@ pub fn execute(args: Args) -> anyhow::Result<()> {
         anyhow::Ok(())
     })?;
     // The last App is gone with the server, so the queue is closed: the writer records what is left, then stops.
+    let failed = !service.healthy().load(std::sync::atomic::Ordering::Relaxed);
     service.finish().map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+    anyhow::ensure!(
+        !failed,
+        "a commit to {} failed (see above), and the database takes no more writes until it is opened again; \
+         stopped so that the service manager restarts it (systemd: Restart=on-failure). Every acknowledged vote is \
+         on disk; if the disk is full, free space first",
+        args.db.display()
+    );
     eprintln!("vote-service: stopped; every acknowledged vote is on disk");
     Ok(())
 }
