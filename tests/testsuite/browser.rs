@@ -123,6 +123,14 @@ async fn wait_text(browser: &Browser, selector: &str, needle: &str) -> String {
 }
 
 /// Clicks the first element matching `selector`, waiting for it to appear (a page may be reloading).
+/// Waits until the vote button reads exactly `text` and is `disabled` or not.
+async fn wait_button(browser: &Browser, text: &str, disabled: bool) {
+    let script = format!(
+        "const b = document.querySelector('.vote-button'); return b && b.textContent === {text:?} && b.disabled === {disabled} ? true : null;"
+    );
+    browser.wait_for(&script, &format!("the vote button to read {text}"), Duration::from_secs(15)).await;
+}
+
 async fn click(browser: &Browser, selector: &str) {
     let started = std::time::Instant::now();
     loop {
@@ -179,16 +187,55 @@ async fn a_vote_is_counted_and_a_second_one_the_same_day_says_when_the_next_is_p
     browser.client.goto(&format!("{}cases/medical-insurance-mobile-pay/", site.server.url)).await.expect("case");
     // The service runs at 2020-08-25 (a rehearsal): the page says what the service's clock says, not the browser's.
     wait_text(&browser, ".vote-status", "投票进行中，8月31日截止").await;
+    wait_button(&browser, "投票", false).await;
     click(&browser, ".vote-button").await;
     let answer = wait_text(&browser, ".vote-answer", "投票成功").await;
     assert!(answer.contains("回执编号"), "{answer}");
+    // The button follows: this browser voted today, in the whole election (the sample's scope).
+    wait_text(&browser, ".vote-button", "今日已投").await;
+    assert_eq!(browser.eval("return document.querySelector('.vote-button').disabled").await, true);
+    assert!(text_of(&browser, ".vote-hint").await.contains("8月26日可再投"));
     browser.screenshot("vote-counted").await;
     browser.client.goto(&format!("{}cases/smart-traffic-signals/", site.server.url)).await.expect("case");
+    wait_text(&browser, ".vote-button", "今日已投").await;
+    // Another browser on the same network (no memory of the vote) is told by the service.
+    browser.eval("localStorage.clear(); return true").await;
+    browser.client.refresh().await.expect("reload");
+    wait_text(&browser, ".vote-status", "投票进行中").await;
+    wait_button(&browser, "投票", false).await;
     click(&browser, ".vote-button").await;
     let refused = wait_text(&browser, ".vote-answer", "已经投过票").await;
     assert!(refused.contains("下次可投票时间：8月26日 00:00（北京时间）"), "{refused}");
+    wait_text(&browser, ".vote-button", "今日已投").await;
     browser.screenshot("vote-refused").await;
     assert_eq!(site.totals(), serde_json::json!({"medical-insurance-mobile-pay": 1}));
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_vote_button_cannot_be_pressed_after_the_vote_or_without_the_service() {
+    let (output, _, _) = sample_during_vote();
+    let dir = tempfile::tempdir().expect("temp");
+    let server = StaticServer::start(output);
+    let votes = VoteService::start(
+        &output.join("api/cases.json"),
+        &dir.path().join("votes.redb"),
+        &["--now", "2020-09-02T10:00:00+08:00", "--cors-origin", &server.origin()],
+    );
+    let browser = Browser::start(390, 844).await;
+    // No vote service behind the site yet: the page says so, and the button cannot be pressed.
+    browser.client.goto(&format!("{}cases/smart-traffic-signals/", server.url)).await.expect("case");
+    wait_text(&browser, ".vote-button", "暂时无法投票").await;
+    assert!(text_of(&browser, ".vote-hint").await.contains("暂时无法连接投票服务"));
+    assert_eq!(browser.eval("return document.querySelector('.vote-button').disabled").await, true);
+    browser.screenshot("vote-unreachable").await;
+    // After the last day, by the service's clock.
+    server.pass_api_to(&votes.address);
+    browser.client.refresh().await.expect("reload");
+    wait_text(&browser, ".vote-button", "投票已结束").await;
+    assert!(text_of(&browser, ".vote-hint").await.contains("投票已于8月31日结束"));
+    assert_eq!(browser.eval("return document.querySelector('.vote-button').disabled").await, true);
+    browser.screenshot("vote-closed-phone").await;
     browser.close().await;
 }
 

@@ -54,6 +54,8 @@ pub struct ElectionView {
     pub vote_endpoint: String,
     /// The rule in words, e.g. 每个IP每天限投1票.
     pub limit_text: String,
+    /// What one vote a day counts over: `election`, `category` or `case`.
+    pub scope: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -174,6 +176,10 @@ impl<'a> ViewBuilder<'a> {
                 closes_text: zh_month_day(e.closes),
                 vote_endpoint: e.vote_endpoint.clone(),
                 limit_text: limit_text.to_owned(),
+                scope: serde_json::to_value(e.scope)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
             },
             rules: RulesView {
                 launched_by_text: zh_date(site.rules.launched_by),

@@ -35,21 +35,87 @@
     strong.textContent = STATES[code](el.dataset.opens, el.dataset.closes) + "。";
   }
 
+  // The day after `iso` (YYYY-MM-DD), as YYYY-MM-DD.
+  function nextDay(iso) {
+    var d = new Date(iso + "T12:00:00Z");
+    d.setUTCDate(d.getUTCDate() + 1);
+    return d.toISOString().slice(0, 10);
+  }
+
+  // Remembers in this browser that it voted on `day` in the form's scope, so that the button says so.
+  function votedKey(form, day) {
+    return "hall-voted:" + form.dataset.election + ":" + day + ":" + (form.dataset.scopeKey || "");
+  }
+  function remember(key) {
+    try { window.localStorage.setItem(key, "1"); } catch (e) { /* private mode: the service still says no */ }
+  }
+  function remembered(key) {
+    try { return window.localStorage.getItem(key) === "1"; } catch (e) { return false; }
+  }
+
+  // The vote buttons follow the voting status: 尚未开始 / 投票 / 今日已投 / 投票已结束, and say plainly when the vote
+  // service cannot be reached; a button is enabled only where a vote can count.
+  var voting = { code: null, day: null };
+  function showButtons() {
+    document.querySelectorAll("form.vote-form").forEach(function (form) {
+      var button = form.querySelector("button");
+      var hint = form.parentNode.querySelector(".vote-hint");
+      var status = document.querySelector("[data-vote-status]");
+      var text = "投票", note = "", enabled = false;
+      if (voting.code === "not_open") {
+        text = "尚未开始";
+        note = "投票将于" + monthDay(status.dataset.opens) + "开始。";
+      } else if (voting.code === "closed") {
+        text = "投票已结束";
+        note = "投票已于" + monthDay(status.dataset.closes) + "结束，感谢关注。";
+      } else if (voting.code === "unreachable") {
+        text = "暂时无法投票";
+        note = "暂时无法连接投票服务，投票不会被记录；请稍后刷新页面再试。";
+      } else if (voting.code === "open" && voting.day && remembered(votedKey(form, voting.day))) {
+        text = "今日已投";
+        note = voting.day >= status.dataset.closes
+          ? "今天是投票的最后一天，感谢参与。"
+          : "您今天已经投过票，" + monthDay(nextDay(voting.day)) + "可再投。";
+      } else if (voting.code === "open") {
+        enabled = true;
+      }
+      button.textContent = text;
+      button.disabled = !enabled;
+      if (hint) {
+        hint.textContent = note;
+        hint.hidden = !note;
+      }
+    });
+  }
+
   // The voting status: at once from the browser's clock, so that the static page never goes stale, then from the
   // vote service's own clock when it answers (a rehearsal or the preview may run it at another date).
   function voteStatus() {
     var els = document.querySelectorAll("[data-vote-status]");
     els.forEach(function (el) {
       var now = today(el.dataset.tz);
-      if (now) showStatus(el, now < el.dataset.opens ? "not_open" : now > el.dataset.closes ? "closed" : "open");
+      if (!now) return;
+      var code = now < el.dataset.opens ? "not_open" : now > el.dataset.closes ? "closed" : "open";
+      showStatus(el, code);
+      voting = { code: code, day: now };
     });
     var endpoint = els.length ? els[0].dataset.endpoint : null;
     if (!endpoint || !window.fetch) return;
+    showButtons();
     fetch(endpoint, { headers: { Accept: "application/json" }, credentials: "omit" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (body) {
-        if (body && STATES.hasOwnProperty(body.code)) els.forEach(function (el) { showStatus(el, body.code); });
-      }, function () {});
+        if (body && STATES.hasOwnProperty(body.code)) {
+          els.forEach(function (el) { showStatus(el, body.code); });
+          voting = { code: body.code, day: body.day || voting.day };
+        } else {
+          voting = { code: "unreachable", day: voting.day };
+        }
+        showButtons();
+      }, function () {
+        voting = { code: "unreachable", day: voting.day };
+        showButtons();
+      });
   }
 
   // The vote button: posts JSON and shows the service's answer in place.
@@ -81,11 +147,20 @@
             if (result.ok && result.body.receipt) message += " 回执编号：" + result.body.receipt;
             answer.textContent = message;
             answer.classList.add(result.ok ? "ok" : "refused");
+            var code = result.body && result.body.code;
+            if (code === "counted" || code === "already_voted") {
+              remember(votedKey(form, result.body.day || voting.day));
+            } else if (code === "closed" || code === "not_open") {
+              voting = { code: code, day: voting.day };
+            }
           }, function () {
             answer.textContent = "网络连接失败，投票没有提交，请稍后再试。";
             answer.classList.add("refused");
           })
-          .then(function () { button.disabled = false; });
+          .then(function () {
+            button.disabled = false;
+            if (voting.code) showButtons();
+          });
       });
     });
   }
