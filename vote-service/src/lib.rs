@@ -7,7 +7,7 @@
 //! Around them: [`service`] assembles the parts, [`manifest`] reads the generator's manifest, [`clock`] can be
 //! shifted for rehearsals, [`secret`] keys the hash that replaces raw addresses, [`tally`] exports and merges
 //! counts, [`server`] accepts connections (at most [`connections`] per client), [`log`] keeps repeated errors to a
-//! line, and [`shutdown`] stops it gracefully.
+//! line, and [`shutdown`] stops it gracefully. Offline, [`review`] finds ballot stuffing in the audit log.
 
 pub mod client;
 pub mod clock;
@@ -17,6 +17,7 @@ pub mod http;
 pub mod log;
 pub mod manifest;
 pub mod origin;
+pub mod review;
 pub mod secret;
 pub mod server;
 pub mod service;

@@ -26,6 +26,11 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Print the audit log as JSON lines, one counted vote a line (the input of review).
     Audit(cmd::audit::Args),
+    /// Find ballot stuffing in the audit log; print the findings as text or JSON lines.
+    Review(cmd::review::Args),
+    /// Replay a simulated election with planted stuffing through the database and review it (benchmark).
+    #[command(hide = true)]
+    SimulateElection(cmd::simulate::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +40,8 @@ fn main() -> ExitCode {
         Command::Merge(args) => cmd::merge::execute(args).map(|()| ExitCode::SUCCESS),
         Command::Verify(args) => cmd::verify::execute(args),
         Command::Audit(args) => cmd::audit::execute(args).map(|()| ExitCode::SUCCESS),
+        Command::Review(args) => cmd::review::execute(args).map(|()| ExitCode::SUCCESS),
+        Command::SimulateElection(args) => cmd::simulate::execute(args).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {
         eprintln!("vote-service: error: {e:#}");

@@ -3,5 +3,7 @@
 pub mod audit;
 pub mod export;
 pub mod merge;
+pub mod review;
 pub mod serve;
+pub mod simulate;
 pub mod verify;
