@@ -15,6 +15,8 @@ pub mod report;
 pub mod rules;
 pub mod settings;
 pub mod simulate;
+#[cfg(test)]
+mod tests;
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! rule ([`Kind::fitting`]) covers it; honest votes covered by any finding are false positives, and a finding that
 //! covers honest votes only is a false finding.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::{Kind, Label};
@@ -17,7 +17,7 @@ pub struct KindScore {
     /// Votes covered by the fitting findings that caught this kind, and how many of them were of this kind.
     pub caught_by_covered: u64,
     pub caught_by_planted: u64,
-    /// The rules whose findings caught it, with the votes of this kind each covered.
+    /// The rules whose findings covered votes of this kind, with how many of them each rule covered.
     pub rules: BTreeMap<Rule, u64>,
 }
 
@@ -89,8 +89,9 @@ pub fn evaluate(source: &dyn Source, labels: &[Label], findings: &[Finding]) -> 
             }
             if mine && covering.iter().any(|&f| k.fitting().contains(&findings[f].rule)) {
                 score.found += 1;
-                for &f in covering {
-                    *score.rules.entry(findings[f].rule).or_default() += 1;
+                let rules: BTreeSet<Rule> = covering.iter().map(|&f| findings[f].rule).collect();
+                for rule in rules {
+                    *score.rules.entry(rule).or_default() += 1;
                 }
             }
         }

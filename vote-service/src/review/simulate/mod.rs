@@ -208,3 +208,33 @@ fn ballot(secret: &Secret, cases: &[String], event: &Event) -> Ballot {
     };
     Ballot::new(secret, "sim-election", &vote)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three days, 100,000 votes: every planted kind is found in full, and honest traffic raises no finding of its
+    /// own and has at most 0.1% of its votes covered (the no-visit finding's day holds a few honest votes that
+    /// name no site). bench/README.md has the 10-day, million-vote run.
+    #[test]
+    fn a_planted_election_is_found_and_honest_traffic_is_left_alone() {
+        let dir = tempfile::tempdir().expect("temp");
+        let plan = Plan { days: 3, votes: 100_000, seed: 1 };
+        let measured = run(&plan, dir.path(), &Settings::default()).expect("replayed");
+        let evaluation = &measured.evaluation;
+        let report = evaluation.markdown();
+        for kind in Kind::ALL {
+            let score = &evaluation.kinds[&kind];
+            assert!(score.planted > 0, "{kind:?} planted\n{report}");
+            assert_eq!(score.recall(), 1.0, "{kind:?} found\n{report}");
+            assert!(score.rules.contains_key(&kind.fitting()[0]), "{kind:?} found by its own rule\n{report}");
+        }
+        assert!(evaluation.false_findings.is_empty(), "{report}");
+        assert!(evaluation.honest_covered * 1000 <= evaluation.honest_votes, "{report}");
+        let other = dir.path().join("again");
+        std::fs::create_dir(&other).expect("folder");
+        let replay = record_election(&plan, &other).expect("replayed again");
+        let again = review(&Database(&replay.store), &Settings::default()).expect("reviewed");
+        assert_eq!(again, measured.findings, "the same election, the same findings and ids");
+    }
+}
