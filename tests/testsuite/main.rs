@@ -5,5 +5,6 @@ mod build;
 mod check;
 mod preview;
 mod results;
+mod review;
 mod vote_attacks;
 mod votes;

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use jiff::Timestamp;
 
 use super::aggregate::second_instant;
-use super::finding::{Finding, strength};
+use super::finding::{Finding, Rule, strength};
 use super::rules::Candidate;
 use super::{ReviewError, Source};
 
@@ -68,7 +68,13 @@ pub fn count(source: &dyn Source, candidates: Vec<Candidate>) -> Result<Vec<Find
     findings.sort_by(|a, b| (a.from, a.rule, &a.case, a.to).cmp(&(b.from, b.rule, &b.case, b.to)));
     let mut seen: HashMap<String, u32> = HashMap::new();
     for finding in &mut findings {
-        let base = format!("{}-{}-{}", finding.rule.as_str(), finding.case, minute_stamp(finding.from));
+        // A User-Agent's concentration and the networks' concentration of one case may start in the same minute.
+        let rule = if finding.rule == Rule::Concentration && finding.covers.ua.is_some() {
+            "concentration-ua"
+        } else {
+            finding.rule.as_str()
+        };
+        let base = format!("{rule}-{}-{}", finding.case, minute_stamp(finding.from));
         let n = seen.entry(base.clone()).or_default();
         *n += 1;
         finding.id = if *n == 1 { base } else { format!("{base}-{n}") };

@@ -45,7 +45,8 @@ pub enum Level {
 /// One finding, as `review` prints it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    /// Stable: the rule, the case and the first minute covered (UTC), e.g. `burst-a-202008250700Z`.
+    /// Stable: the rule, the case and the first minute covered (UTC), e.g. `burst-a-202008250700Z`
+    /// (`concentration-ua-...` for a User-Agent's concentration; `-2`, `-3` after a repeated id).
     pub id: String,
     pub rule: Rule,
     pub case: String,
