@@ -2,6 +2,7 @@
 //! grows with the election's length and its distinct networks, never with its votes.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, DefaultHasher};
 
 use jiff::tz::TimeZone;
 
@@ -11,10 +12,14 @@ use super::settings::Settings;
 /// Records may span at most this many days (an election lasts weeks; a wrong `at` should not exhaust memory).
 const MAX_SPAN_DAYS: i64 = 400;
 
+/// A hash map that iterates in the same order on every run for the same input (a fixed-key hasher), so that
+/// sums over it, and so the evidence, come out the same to the last bit.
+pub type Map<K, V> = HashMap<K, V, BuildHasherDefault<DefaultHasher>>;
+
 /// Names seen, numbered in order of appearance.
 #[derive(Debug, Default)]
 pub struct Interner {
-    ids: HashMap<String, u32>,
+    ids: Map<String, u32>,
     pub names: Vec<String>,
 }
 
@@ -105,15 +110,15 @@ pub struct Aggregates {
     pub case_known_site: Vec<Series>,
     pub unvisited: Series,
     pub case_unvisited: Vec<Series>,
-    pub case_network: HashMap<(u32, u32), u32>,
+    pub case_network: Map<(u32, u32), u32>,
     pub network_total: Vec<u64>,
-    pub case_ua: HashMap<(u32, u32), u32>,
+    pub case_ua: Map<(u32, u32), u32>,
     pub ua_total: Vec<u64>,
     /// Votes whose User-Agent is known, all cases and per case.
     pub ua_known: u64,
     pub case_ua_known: Vec<u64>,
     /// (case, network, UTC minute of the day) -> days on which it voted then.
-    pub cells: HashMap<(u32, u32, u16), Cell>,
+    pub cells: Map<(u32, u32, u16), Cell>,
     /// Votes per UTC minute of the day: the city's daily rhythm.
     pub rhythm: Vec<u64>,
     /// The election's offset from UTC, in seconds, at its first vote.

@@ -42,9 +42,9 @@ fn networks(totals: &Aggregates, settings: &Concentration) -> Vec<Candidate> {
         if votes < u64::from(settings.min_votes) {
             continue;
         }
+        list.sort_by(|a, b| totals.networks.name(a.0).cmp(totals.networks.name(b.0)));
         let expected: f64 = list.iter().map(|&(_, _, e)| e).sum();
         let mut covers = whole(totals, case);
-        list.sort_by(|a, b| totals.networks.name(a.0).cmp(totals.networks.name(b.0)));
         covers.networks = list.iter().map(|&(n, _, _)| totals.networks.name(n).to_owned()).collect();
         let ratio = votes as f64 / expected.max(1.0);
         found.push(Candidate {

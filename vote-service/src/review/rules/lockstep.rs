@@ -11,6 +11,10 @@ use crate::review::aggregate::{Aggregates, second_instant};
 use crate::review::finding::{Covers, DailySpan, Rule};
 use crate::review::settings::Lockstep;
 
+/// A case's flagged minutes of the day, the networks repeating them, and the observed and expected counts of
+/// repeating networks.
+type Flagged = (Vec<i64>, BTreeSet<u32>, f64, f64);
+
 pub fn detect(totals: &Aggregates, settings: &Lockstep) -> Vec<Candidate> {
     let days = totals.day_count();
     let k = settings.min_days;
@@ -31,7 +35,7 @@ pub fn detect(totals: &Aggregates, settings: &Lockstep) -> Vec<Candidate> {
     let tests = (totals.cases.len() * 1440) as f64;
     let choose = binomial(days, k);
     // case -> flagged minutes, their networks, observed and expected counts of repeating networks
-    let mut flagged: BTreeMap<u32, (Vec<i64>, BTreeSet<u32>, f64, f64)> = BTreeMap::new();
+    let mut flagged: BTreeMap<u32, Flagged> = BTreeMap::new();
     for ((case, minute), networks) in repeats {
         if (networks.len() as u32) < settings.min_networks {
             continue;
@@ -46,36 +50,35 @@ pub fn detect(totals: &Aggregates, settings: &Lockstep) -> Vec<Candidate> {
             entry.3 += expected;
         }
     }
-    flagged
+    flagged.into_iter().map(|(case, found)| candidate(totals, case, found, days, k)).collect()
+}
+
+/// The finding of `case`: its flagged minutes, the networks that repeat them, and how many repeats were expected.
+fn candidate(totals: &Aggregates, case: u32, found: Flagged, days: u32, k: u32) -> Candidate {
+    let (minutes, networks, observed, expected) = found;
+    let name = totals.cases.name(case);
+    let mut covers = Covers::span(name, second_instant(totals.first_second), second_instant(totals.last_second + 1));
+    let mut names: Vec<String> = networks.iter().map(|&n| totals.networks.name(n).to_owned()).collect();
+    names.sort();
+    covers.networks = names;
+    covers.daily_utc = runs(minutes.iter().copied())
         .into_iter()
-        .map(|(case, (minutes, networks, observed, expected))| {
-            let name = totals.cases.name(case);
-            let mut covers =
-                Covers::span(name, second_instant(totals.first_second), second_instant(totals.last_second + 1));
-            let mut names: Vec<String> = networks.iter().map(|&n| totals.networks.name(n).to_owned()).collect();
-            names.sort();
-            covers.networks = names;
-            covers.daily_utc = runs(minutes.iter().copied())
-                .into_iter()
-                .map(|(s, e)| DailySpan { start: s as u16, end: (e % 1440) as u16 })
-                .collect();
-            let ratio = observed / expected.max(1e-9);
-            Candidate {
-                rule: Rule::Lockstep,
-                covers,
-                evidence: evidence(&[
-                    ("minutes", minutes.len() as f64),
-                    ("network_count", networks.len() as f64),
-                    ("repeating_networks", observed),
-                    ("expected_by_chance", expected),
-                    ("days", f64::from(days)),
-                    ("min_days", f64::from(k)),
-                ]),
-                ratio,
-                refine: Refine::Done,
-            }
-        })
-        .collect()
+        .map(|(s, e)| DailySpan { start: s as u16, end: (e % 1440) as u16 })
+        .collect();
+    Candidate {
+        rule: Rule::Lockstep,
+        covers,
+        evidence: evidence(&[
+            ("minutes", minutes.len() as f64),
+            ("network_count", networks.len() as f64),
+            ("repeating_networks", observed),
+            ("expected_by_chance", expected),
+            ("days", f64::from(days)),
+            ("min_days", f64::from(k)),
+        ]),
+        ratio: observed / expected.max(1e-9),
+        refine: Refine::Done,
+    }
 }
 
 fn binomial(n: u32, k: u32) -> f64 {

@@ -143,7 +143,7 @@ pub fn record_election(plan: &Plan, dir: &Path) -> Result<Replay, ReviewError> {
     plant::plant(&mut rng, &traffic, plan.days.max(1), &mut planted);
     let honest_per_day = plan.votes.saturating_sub(plant::planted(plan.days)) / u64::from(plan.days.max(1));
     let cases: Vec<String> = (0..traffic::CASES).map(case_name).collect();
-    let mut labels = Vec::with_capacity(plan.votes as usize);
+    let mut labels = Vec::new();
     let failed = |e: redb::Error| ReviewError::Io { path: path.display().to_string(), message: e.to_string() };
     for day in 0..plan.days.max(1) {
         let mut events: Vec<Event> = planted.iter().filter(|e| e.day == day).copied().collect();
