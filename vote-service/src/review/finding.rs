@@ -100,6 +100,11 @@ impl Finding {
     pub fn covers(&self, vote: &Vote<'_>) -> bool {
         self.covers.covers(vote)
     }
+
+    /// Whether this finding covers a stored audit record (see [`Covers::covers_record`]).
+    pub fn covers_record(&self, record: &crate::store::ballot::AuditRecord) -> bool {
+        self.covers.covers_record(record)
+    }
 }
 
 impl Covers {
@@ -191,7 +196,9 @@ mod tests {
         covers.ua = Some("u1".to_owned());
         covers.daily_utc = vec![DailySpan::try_from("02:10-02:20".to_owned()).expect("span")];
         let line = |at: &str, case: &str, net: &str, ua: &str| {
-            format!(r#"{{"at":"{at}","day":"2020-08-25","case":"{case}","network":"{net}"{ua}}}"#)
+            format!(
+                r#"{{"at":"{at}","day":"2020-08-25","case":"{case}","scope":"","client":"00","network":"{net}","receipt":"R"{ua}}}"#
+            )
         };
         let yes = line("2020-08-25T02:15:00Z", "a", "203.0.113.0/24", r#","ua":"u1""#);
         assert!(covers.covers(&vote(&yes)));
@@ -204,6 +211,8 @@ mod tests {
         ] {
             assert!(!covers.covers(&vote(&no)), "{no}");
         }
+        let stored: crate::store::ballot::AuditRecord = serde_json::from_str(&yes).expect("a stored record");
+        assert!(covers.covers_record(&stored));
         let json = serde_json::to_string(&covers).expect("json");
         assert!(json.contains(r#""daily_utc":["02:10-02:20"]"#), "{json}");
         assert_eq!(serde_json::from_str::<Covers>(&json).expect("back"), covers);
