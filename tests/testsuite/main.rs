@@ -7,5 +7,6 @@ mod decisions;
 mod operations;
 mod preview;
 mod results;
+mod review;
 mod vote_attacks;
 mod votes;

@@ -17,6 +17,7 @@ use std::path::Path;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::review::Covers;
 use crate::store::ballot::AuditRecord;
 
 /// What a decision does.
@@ -59,25 +60,13 @@ pub struct Decision {
     pub reason: String,
 }
 
-/// Which audit records a decision covers.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// Which audit records a decision that names no finding covers: its case's, from its networks, in its span.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selector {
     pub case: String,
-    #[serde(default)]
     pub networks: Vec<String>,
-    #[serde(default)]
     pub from: Option<Timestamp>,
-    #[serde(default)]
     pub to: Option<Timestamp>,
-    /// Only votes with this User-Agent hash.
-    #[serde(default)]
-    pub ua: Option<String>,
-    /// Only votes sent this way (`js` or `form`).
-    #[serde(default)]
-    pub via: Option<String>,
-    /// Only votes from this site (empty: from no named site).
-    #[serde(default)]
-    pub site: Option<String>,
 }
 
 impl Selector {
@@ -94,10 +83,7 @@ impl Selector {
                 return false;
             }
         }
-        let matches = |wanted: &Option<String>, actual: &Option<String>| {
-            wanted.as_ref().is_none_or(|w| actual.as_ref() == Some(w))
-        };
-        matches(&self.ua, &record.ua) && matches(&self.via, &record.via) && matches(&self.site, &record.site)
+        true
     }
 }
 
@@ -105,13 +91,37 @@ impl Selector {
 #[derive(Debug, Clone, Deserialize)]
 pub struct FindingRef {
     pub id: String,
-    pub covers: Selector,
+    pub covers: Covers,
+}
+
+/// The votes a decision covers: a finding's, exactly as review counted them, or those a decision names itself.
+#[derive(Debug, Clone)]
+pub enum Covered {
+    Finding(Covers),
+    Named(Selector),
+}
+
+impl Covered {
+    pub fn covers(&self, record: &AuditRecord) -> bool {
+        match self {
+            Covered::Finding(covers) => covers.covers_record(record),
+            Covered::Named(selector) => selector.covers(record),
+        }
+    }
+
+    /// The case whose votes are covered.
+    pub fn case(&self) -> &str {
+        match self {
+            Covered::Finding(covers) => &covers.case,
+            Covered::Named(selector) => &selector.case,
+        }
+    }
 }
 
 /// The decisions of a file, each with the votes it covers.
 #[derive(Debug, Clone)]
 pub struct Decisions {
-    pub list: Vec<(Decision, Selector)>,
+    pub list: Vec<(Decision, Covered)>,
 }
 
 /// Why a decisions file cannot be applied.
@@ -135,7 +145,7 @@ impl Decisions {
     }
 
     /// Parses decisions; errors name the line (YAML syntax) or the decision's id.
-    pub fn parse(text: &str, findings: &BTreeMap<String, Selector>) -> Result<Self, String> {
+    pub fn parse(text: &str, findings: &BTreeMap<String, Covers>) -> Result<Self, String> {
         let decisions: Vec<Decision> = if text.trim().is_empty() {
             Vec::new()
         } else {
@@ -150,34 +160,29 @@ impl Decisions {
             if !seen.insert(decision.id.clone()) {
                 return Err(format!("decision {}: the id is used twice", decision.id));
             }
-            let selector = selector_of(&decision, findings).map_err(|m| format!("decision {}: {m}", decision.id))?;
-            list.push((decision, selector));
+            let covered = covered_by(&decision, findings).map_err(|m| format!("decision {}: {m}", decision.id))?;
+            list.push((decision, covered));
         }
         Ok(Decisions { list })
     }
 
     /// The first decision that takes `record` out of the count.
     pub fn covering(&self, record: &AuditRecord) -> Option<&Decision> {
-        self.list.iter().find(|(_, selector)| selector.covers(record)).map(|(decision, _)| decision)
+        self.list.iter().find(|(_, covered)| covered.covers(record)).map(|(decision, _)| decision)
     }
 }
 
-fn selector_of(decision: &Decision, findings: &BTreeMap<String, Selector>) -> Result<Selector, String> {
+fn covered_by(decision: &Decision, findings: &BTreeMap<String, Covers>) -> Result<Covered, String> {
     let span = decision.from.is_some() || decision.to.is_some();
     if let (Some(from), Some(to)) = (decision.from, decision.to)
         && from >= to
     {
         return Err(format!("from ({from}) is not before to ({to})"));
     }
-    let explicit = || -> Result<Selector, String> {
+    let explicit = || -> Result<Covered, String> {
         let case = decision.case.clone().ok_or("names no case (case:) and no finding (finding:)")?;
-        Ok(Selector {
-            case,
-            networks: decision.networks.clone(),
-            from: decision.from,
-            to: decision.to,
-            ..Selector::default()
-        })
+        let (networks, from, to) = (decision.networks.clone(), decision.from, decision.to);
+        Ok(Covered::Named(Selector { case, networks, from, to, ..Selector::default() }))
     };
     match decision.action {
         Action::Void => match &decision.finding {
@@ -185,7 +190,7 @@ fn selector_of(decision: &Decision, findings: &BTreeMap<String, Selector>) -> Re
                 if decision.case.is_some() || !decision.networks.is_empty() || span {
                     return Err("names a finding and also case, networks or a span: give one or the other".to_owned());
                 }
-                findings.get(id).cloned().ok_or_else(|| {
+                findings.get(id).cloned().map(Covered::Finding).ok_or_else(|| {
                     format!("finding '{id}' is not in the review report (give the report with --findings)")
                 })
             }
@@ -214,7 +219,7 @@ fn selector_of(decision: &Decision, findings: &BTreeMap<String, Selector>) -> Re
 }
 
 /// The findings of a review report (`vote-service review --format json`), by id.
-fn read_findings(path: &Path) -> Result<BTreeMap<String, Selector>, DecisionError> {
+fn read_findings(path: &Path) -> Result<BTreeMap<String, Covers>, DecisionError> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| DecisionError::Invalid { path: name.clone(), message: format!("cannot be read: {e}") })?;
@@ -263,8 +268,10 @@ mod tests {
   reason: 组织刷票
 "#;
 
-    fn findings() -> BTreeMap<String, Selector> {
-        let burst = Selector { case: "b".to_owned(), ua: Some("abcd".to_owned()), ..Selector::default() };
+    fn findings() -> BTreeMap<String, Covers> {
+        let from: Timestamp = "2020-08-24T00:00:00Z".parse().expect("instant");
+        let to: Timestamp = "2020-08-26T00:00:00Z".parse().expect("instant");
+        let burst = Covers { ua: Some("abcd".to_owned()), ..Covers::span("b", from, to) };
         [("burst-b".to_owned(), burst)].into()
     }
 
@@ -282,7 +289,7 @@ mod tests {
     #[test]
     fn incomplete_or_contradictory_decisions_are_refused() {
         let refused =
-            |text: &str, findings: &BTreeMap<String, Selector>| Decisions::parse(text, findings).expect_err("refused");
+            |text: &str, findings: &BTreeMap<String, Covers>| Decisions::parse(text, findings).expect_err("refused");
         let unknown = refused(&FILE.replace("finding: burst-b", "finding: burst-x"), &findings());
         assert!(unknown.contains("decision D2: finding 'burst-x' is not in the review report"), "{unknown}");
         let twice = refused(&FILE.replace("id: D3", "id: D1"), &findings());

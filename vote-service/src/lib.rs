@@ -8,8 +8,8 @@
 //! Around them: [`service`] assembles the parts, [`manifest`] reads the generator's manifest, [`clock`] can be
 //! shifted for rehearsals, [`secret`] keys the hash that replaces raw addresses, [`tally`] exports and merges
 //! counts, [`server`] accepts connections (at most [`connections`] per client), [`log`] keeps repeated errors to a
-//! line, [`metrics`] tells an operator how it goes, [`day_close`] prints each day's closing hash of the audit chain at midnight, and [`shutdown`] stops it
-//! gracefully.
+//! line, [`metrics`] tells an operator how it goes, [`day_close`] prints each day's closing hash of the audit chain
+//! at midnight, and [`shutdown`] stops it gracefully. Offline, [`review`] finds ballot stuffing in the audit log.
 
 pub mod client;
 pub mod clock;
@@ -22,6 +22,7 @@ pub mod log;
 pub mod manifest;
 pub mod metrics;
 pub mod origin;
+pub mod review;
 pub mod secret;
 pub mod server;
 pub mod service;

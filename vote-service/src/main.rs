@@ -30,6 +30,11 @@ enum Command {
     Backup(cmd::backup::Args),
     /// Put a backup back as a database, after checking it.
     Restore(cmd::restore::Args),
+    /// Find ballot stuffing in the audit log; print the findings as text or JSON lines.
+    Review(cmd::review::Args),
+    /// Replay a simulated election with planted stuffing through the database and review it (benchmark).
+    #[command(hide = true)]
+    SimulateElection(cmd::simulate::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +46,8 @@ fn main() -> ExitCode {
         Command::Audit(args) => cmd::audit::execute(args).map(|()| ExitCode::SUCCESS),
         Command::Backup(args) => cmd::backup::execute(args).map(|()| ExitCode::SUCCESS),
         Command::Restore(args) => cmd::restore::execute(args).map(|()| ExitCode::SUCCESS),
+        Command::Review(args) => cmd::review::execute(args).map(|()| ExitCode::SUCCESS),
+        Command::SimulateElection(args) => cmd::simulate::execute(args).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {
         eprintln!("vote-service: error: {e:#}");

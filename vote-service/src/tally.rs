@@ -178,11 +178,11 @@ impl Tally {
         self.sources[0].votes = self.total_votes;
         self.before = before;
         self.voided = voided;
-        for (decision, selector) in &decisions.list {
+        for (decision, covered) in &decisions.list {
             self.decisions.push(Applied {
                 id: decision.id.clone(),
                 action: decision.action,
-                case: selector.case.clone(),
+                case: covered.case().to_owned(),
                 finding: decision.finding.clone(),
                 voided: by_decision.get(&decision.id).copied().unwrap_or(0),
                 decided_by: decision.decided_by.clone(),
@@ -190,7 +190,7 @@ impl Tally {
                 reason: decision.reason.clone(),
             });
             if decision.action == Action::Disqualify {
-                self.disqualified.insert(selector.case.clone(), decision.reason.clone());
+                self.disqualified.insert(covered.case().to_owned(), decision.reason.clone());
             }
         }
         Ok(self)

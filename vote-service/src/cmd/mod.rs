@@ -5,5 +5,7 @@ pub mod backup;
 pub mod export;
 pub mod merge;
 pub mod restore;
+pub mod review;
 pub mod serve;
+pub mod simulate;
 pub mod verify;
