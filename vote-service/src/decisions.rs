@@ -182,7 +182,7 @@ fn covered_by(decision: &Decision, findings: &BTreeMap<String, Covers>) -> Resul
     let explicit = || -> Result<Covered, String> {
         let case = decision.case.clone().ok_or("names no case (case:) and no finding (finding:)")?;
         let (networks, from, to) = (decision.networks.clone(), decision.from, decision.to);
-        Ok(Covered::Named(Selector { case, networks, from, to, ..Selector::default() }))
+        Ok(Covered::Named(Selector { case, networks, from, to }))
     };
     match decision.action {
         Action::Void => match &decision.finding {
