@@ -364,3 +364,39 @@ async fn the_preview_rebuilds_reloads_and_shows_a_broken_edit_over_the_page() {
     wait_text(&browser, ".vote-answer", "投票成功").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_voting_each_visitor_sees_the_cards_in_an_order_of_their_own() {
+    let site = Site::start();
+    let browser = Browser::start(1280, 900).await;
+    let order = "const b = document.querySelector('.vote-status strong'); \
+                 return b ? [...document.querySelectorAll('.card-grid > li a')].map(a => a.getAttribute('href')) : null;";
+    let mut orders = Vec::new();
+    for seed in ["1", "2", "3"] {
+        browser.client.goto(&format!("{}categories/applications/", site.server.url)).await.expect("listing");
+        browser.eval(&format!("localStorage.setItem('hall-order-seed', '{seed}'); return true")).await;
+        browser.client.refresh().await.expect("reload");
+        wait_text(&browser, ".vote-status", "投票进行中").await;
+        let seen = browser.wait_for(order, "the cards", Duration::from_secs(15)).await;
+        orders.push(serde_json::from_value::<Vec<String>>(seen).expect("hrefs"));
+    }
+    let mut sorted: Vec<Vec<String>> = orders
+        .iter()
+        .map(|o| {
+            let mut o = o.clone();
+            o.sort();
+            o
+        })
+        .collect();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 1, "the same cards: {orders:?}");
+    assert!(orders.iter().any(|o| o != &orders[0]), "different visitors, different orders: {orders:?}");
+    // The same visitor sees the same order again.
+    browser.eval("localStorage.setItem('hall-order-seed', '1'); return true").await;
+    browser.client.refresh().await.expect("reload");
+    wait_text(&browser, ".vote-status", "投票进行中").await;
+    let again: Vec<String> =
+        serde_json::from_value(browser.wait_for(order, "the cards", Duration::from_secs(15)).await).expect("hrefs");
+    assert_eq!(again, orders[0]);
+    browser.close().await;
+}
