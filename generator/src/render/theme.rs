@@ -55,6 +55,8 @@ impl Theme {
             let mut bytes = std::fs::read(entry.path()).map_err(|e| theme_error(entry.path(), e.to_string()))?;
             if name.ends_with(".css") {
                 bytes = minify_css(&String::from_utf8_lossy(&bytes)).into_bytes();
+            } else if name.ends_with(".js") {
+                bytes = trim_js(&String::from_utf8_lossy(&bytes)).into_bytes();
             }
             let published = format!("assets/{}", fingerprinted(&name, &bytes));
             asset_paths.insert(name, published.clone());
@@ -71,6 +73,17 @@ fn fingerprinted(name: &str, bytes: &[u8]) -> String {
         Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
         None => format!("{name}.{hash}"),
     }
+}
+
+/// JavaScript without its whole-line `//` comments and indentation: what a browser does not need, removed without
+/// parsing, which is safe because the theme's scripts keep no string across lines (no template literals; README).
+fn trim_js(js: &str) -> String {
+    let mut out = String::with_capacity(js.len());
+    for line in js.lines().map(str::trim_start).filter(|l| !l.is_empty() && !l.starts_with("//")) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// CSS without comments and without the whitespace that carries no meaning; quoted strings are kept as written.
@@ -143,6 +156,12 @@ mod tests {
             minify_css(css),
             ".a:hover .b,.c{content:\"  x  \";margin:0 auto;}@media (min-width:40em){.d{color:red;}}\n"
         );
+    }
+
+    #[test]
+    fn javascript_loses_whole_line_comments_and_indentation_only() {
+        let js = "// about\n(function () {\n  // why\n  var a = \"// kept\"; // kept too\n\n  return a;\n})();\n";
+        assert_eq!(trim_js(js), "(function () {\nvar a = \"// kept\"; // kept too\nreturn a;\n})();\n");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 // The hall's script on every page. Each part only enhances what works without it: the vote form posts by itself
-// and a photo link opens the large JPEG. Search lives in search.js, loaded by the search page only.
+// and a photo link opens the large JPEG. Search lives in search.js (the search page), the listings' order in listing.js.
 (function () {
   "use strict";
 
@@ -88,37 +88,10 @@
     });
   }
 
-  // Against position bias: while voting is open, each visitor sees the cards of a listing in an order of their own
-  // (the same on every visit, from a seed kept in this browser), so that no case gains votes from being first.
-  var shuffled = false;
-  function shuffleListings() {
-    if (shuffled || voting.code !== "open") return;
-    var lists = document.querySelectorAll("[data-shuffle-while-voting]");
-    if (!lists.length) return;
-    shuffled = true;
-    var seed;
-    try {
-      seed = window.localStorage.getItem("hall-order-seed");
-      if (!seed) {
-        seed = String(Math.floor(Math.random() * 1e9));
-        window.localStorage.setItem("hall-order-seed", seed);
-      }
-    } catch (e) {
-      seed = String(Math.floor(Math.random() * 1e9));
-    }
-    function rank(item) {
-      var link = item.querySelector("a");
-      var text = seed + (link ? link.getAttribute("href") : item.textContent);
-      var h = 2166136261;
-      for (var i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
-      return h;
-    }
-    lists.forEach(function (list) {
-      var items = Array.prototype.slice.call(list.children);
-      items.map(function (item) { return [rank(item), item]; })
-        .sort(function (a, b) { return a[0] - b[0]; })
-        .forEach(function (pair) { list.appendChild(pair[1]); });
-    });
+  // Tells other scripts (listing.js) the voting status: on the root element, and as an event when it changes.
+  function announce() {
+    document.documentElement.dataset.voting = voting.code || "";
+    document.dispatchEvent(new CustomEvent("hall:voting", { detail: voting.code }));
   }
 
   // The voting status: at once from the browser's clock, so that the static page never goes stale, then from the
@@ -135,14 +108,14 @@
     var endpoint = els.length ? els[0].dataset.endpoint : null;
     if (!endpoint || !window.fetch) return;
     showButtons();
-    shuffleListings();
+    announce();
     fetch(endpoint, { headers: { Accept: "application/json" }, credentials: "omit" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (body) {
         if (body && STATES.hasOwnProperty(body.code)) {
           els.forEach(function (el) { showStatus(el, body.code); });
           voting = { code: body.code, day: body.day || voting.day };
-          shuffleListings();
+          announce();
         } else {
           voting = { code: "unreachable", day: voting.day };
         }
