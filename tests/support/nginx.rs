@@ -40,14 +40,10 @@ pub struct Nginx {
 
 /// The nginx binary, or a failure that says how to install it.
 pub fn nginx_binary() -> PathBuf {
-    let candidates = [PathBuf::from("/usr/sbin/nginx")]
-        .into_iter()
-        .chain(std::env::var_os("PATH").into_iter().flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>()))
-        .map(|dir| if dir.ends_with("nginx") { dir } else { dir.join("nginx") });
-    for candidate in candidates {
-        if candidate.is_file() {
-            return candidate;
-        }
+    let on_path = std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect::<Vec<_>>()).unwrap_or_default();
+    let candidates = std::iter::once(PathBuf::from("/usr/sbin/nginx")).chain(on_path.iter().map(|d| d.join("nginx")));
+    if let Some(found) = candidates.into_iter().find(|c| c.is_file()) {
+        return found;
     }
     panic!(
         "nginx is not installed, and the deploy tests run the real one: `apt-get install nginx` (Debian), or run \
@@ -233,11 +229,6 @@ impl Nginx {
         }
         let _ = child.kill();
         Err("nginx did not listen within 60 s".to_owned())
-    }
-
-    /// nginx's error log so far.
-    pub fn error_log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("error.log")).unwrap_or_default()
     }
 }
 
