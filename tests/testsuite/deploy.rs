@@ -11,7 +11,7 @@ use std::process::Command;
 use hall_tests::binaries::{binary, workspace_root};
 use hall_tests::http::{Reply, get, request};
 use hall_tests::nginx::{Nginx, Upstream, check_production_config, https_get, request_from};
-use hall_tests::site::{attribute_values, files_of, sample_during_vote};
+use hall_tests::site::{attribute_values, files_of, sample, sample_during_vote};
 use hall_tests::vote_service::{VoteService, run};
 
 /// The hall's origin: `base_url` of the sample's `site.yaml`, which the manifest carries.
@@ -161,9 +161,10 @@ fn pages_are_served_with_cache_and_security_headers_and_the_site_s_404_page() {
 /// fit it (a template that adds an inline script needs the policy in deploy/nginx/hall-http.conf changed too).
 #[test]
 fn every_built_page_fits_the_content_security_policy() {
-    let site = site();
-    let pages: Vec<(String, String)> = files_of(&site)
-        .into_iter()
+    // Both builds: during the vote, and with the results pages.
+    let pages: Vec<(String, String)> = [site(), sample().0.clone()]
+        .iter()
+        .flat_map(|dir| files_of(dir))
         .filter(|(path, _)| path.ends_with(".html"))
         .map(|(path, bytes)| (path, String::from_utf8(bytes).expect("UTF-8")))
         .collect();
