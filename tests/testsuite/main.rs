@@ -4,6 +4,7 @@ mod browser;
 mod build;
 mod check;
 mod decisions;
+mod deploy;
 mod operations;
 mod preview;
 mod results;
