@@ -121,7 +121,11 @@ pub fn view(root: &str, results: &Results, cases: &[CaseView], inputs: &[InputVi
         .map(|d| DayView {
             day: d.day.parse().map_or_else(|_| d.day.clone(), super::zh_month_day),
             votes: d.votes,
-            hashes: d.hashes.iter().map(|(source, hash)| HashView { source: source.clone(), hash: hash.clone() }).collect(),
+            hashes: d
+                .hashes
+                .iter()
+                .map(|(source, hash)| HashView { source: source.clone(), hash: hash.clone() })
+                .collect(),
         })
         .collect();
     IntegrityView {
@@ -135,7 +139,11 @@ pub fn view(root: &str, results: &Results, cases: &[CaseView], inputs: &[InputVi
         cases: case_votes,
         days,
         several_sources: results.tally.sources.len() > 1,
-        inputs: inputs.iter().filter(|i| i.name != "votes/tally.json" && i.name.starts_with("votes/")).cloned().collect(),
+        inputs: inputs
+            .iter()
+            .filter(|i| i.name != "votes/tally.json" && i.name.starts_with("votes/"))
+            .cloned()
+            .collect(),
         receipts: integrity.receipts.as_ref().map(|r| r.counted + r.voided),
     }
 }

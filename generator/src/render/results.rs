@@ -257,8 +257,7 @@ pub fn view(site_view: &SiteView, results: &Results, cases: &[CaseView]) -> Resu
             let ranked: Vec<Row> =
                 members.iter().filter(|s| s.shortlisted).enumerate().map(|(i, s)| row(s, i * 32)).collect();
             let out = |s: &&&Standing| results.integrity.disqualified.contains_key(&s.id);
-            let others: Vec<Row> =
-                members.iter().filter(|s| !s.shortlisted && !out(s)).map(|s| row(s, 0)).collect();
+            let others: Vec<Row> = members.iter().filter(|s| !s.shortlisted && !out(s)).map(|s| row(s, 0)).collect();
             let disqualified: Vec<Row> = members.iter().filter(out).map(|s| row(s, 0)).collect();
             let winners: Vec<Row> = ranked.iter().filter(|r| r.winner).cloned().collect();
             let alternative_differs = ranked.iter().any(|r| r.winner != r.alt_winner);
@@ -293,7 +292,11 @@ pub fn view(site_view: &SiteView, results: &Results, cases: &[CaseView]) -> Resu
     let inputs: Vec<InputView> = results
         .inputs
         .iter()
-        .map(|i| InputView { name: i.name.clone(), sha256: i.sha256.clone(), url: format!("{root}{}", input_path(&i.name)) })
+        .map(|i| InputView {
+            name: i.name.clone(),
+            sha256: i.sha256.clone(),
+            url: format!("{root}{}", input_path(&i.name)),
+        })
         .collect();
     ResultsView {
         integrity: integrity::view(root, results, cases, &inputs),

@@ -185,18 +185,23 @@ fn check_decisions(
             ));
             continue;
         };
-        let same_case = d.case.as_ref().is_none_or(|c| *c == applied.case);
-        if applied.action != d.action || !same_case || applied.finding != d.finding {
-            report.push(file.error(
-                d.index,
-                "action",
-                format!(
-                    "the tally applied {} as {} of '{}', not as this file says: export it again: {EXPORT}",
-                    d.id,
-                    action_name(applied.action),
-                    applied.case
-                ),
-            ));
+        let unknown_case = d.case.as_ref().is_some_and(|c| !cases.contains_key(c));
+        let unknown_finding = d.finding.as_ref().is_some_and(|f| !findings.contains(&f.as_str()));
+        let differs = if applied.action != d.action {
+            Some(("action", format!("the tally applied {} as {}", d.id, action_name(applied.action))))
+        } else if d.case.as_ref().is_some_and(|c| *c != applied.case) {
+            Some(("case", format!("the tally applied {} to '{}'", d.id, applied.case)))
+        } else if applied.finding != d.finding {
+            let finding =
+                applied.finding.as_deref().map_or_else(|| "no finding".to_owned(), |f| format!("finding '{f}'"));
+            Some(("finding", format!("the tally applied {} with {finding}", d.id)))
+        } else {
+            None
+        };
+        if unknown_case || unknown_finding {
+            // Already reported; the export could not have applied it either.
+        } else if let Some((key, what)) = differs {
+            report.push(file.error(d.index, key, format!("{what}, not as this file says: export it again: {EXPORT}")));
         } else if applied.voided == 0 {
             let message = "covers no vote: the tally says it took out none; check its case, finding, networks and \
                            span (an earlier decision may already have taken those votes out), or remove it";
