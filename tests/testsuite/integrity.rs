@@ -23,7 +23,10 @@ use hall_tests::run::generator;
 use hall_tests::site::{build, copy_dir, files_of};
 use serde_json::{Value, json};
 
-const CASES: [(&str, u64, u64); 5] = [
+/// A case with the votes cast for it and those voided.
+type Votes = (&'static str, u64, u64);
+
+const CASES: [Votes; 5] = [
     ("smart-traffic-signals", 450, 50),
     ("medical-insurance-mobile-pay", 330, 30),
     ("smart-farming-laixi", 280, 280),
@@ -124,8 +127,8 @@ fn selection() -> tempfile::TempDir {
 
 /// The tally `vote-service export --decisions` would write for [`CASES`], every vote on 2020-08-22 and 23.
 fn tally() -> Value {
-    let counted = |(_, cast, voided): &(&str, u64, u64)| cast - voided;
-    let map = |f: &dyn Fn(&(&str, u64, u64)) -> Option<u64>| -> serde_json::Map<String, Value> {
+    let counted = |(_, cast, voided): &Votes| cast - voided;
+    let map = |f: &dyn Fn(&Votes) -> Option<u64>| -> serde_json::Map<String, Value> {
         CASES.iter().filter_map(|c| f(c).map(|n| (c.0.to_owned(), json!(n)))).collect()
     };
     let decision = |id: &str, action: &str, case: &str, voided: u64, by: &str, on: &str, reason: &str| {

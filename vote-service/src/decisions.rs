@@ -289,15 +289,15 @@ mod tests {
                 "finding: burst-b" => FILE.replace("finding: burst-b", "finding: burst-x"),
                 _ => FILE.replace("id: D3", "id: D1"),
             };
-            let message = Decisions::parse(&text, &findings()).err().expect("refused");
+            let message = Decisions::parse(&text, &findings()).expect_err("refused");
             assert!(message.contains(expected) || message.contains("D1: the id is used twice"), "{message}");
         }
         let no_span = "- {id: S, action: suspend, case: a, from: 2020-08-25T03:00:00+08:00, decided_by: x, decided_on: 2020-09-01, reason: y}";
-        assert!(Decisions::parse(no_span, &BTreeMap::new()).err().expect("refused").contains("both from and to"));
+        assert!(Decisions::parse(no_span, &BTreeMap::new()).expect_err("refused").contains("both from and to"));
         let whole_case = "- {id: V, action: void, case: a, decided_by: x, decided_on: 2020-09-01, reason: y}";
-        assert!(Decisions::parse(whole_case, &BTreeMap::new()).err().expect("refused").contains("disqualify"));
+        assert!(Decisions::parse(whole_case, &BTreeMap::new()).expect_err("refused").contains("disqualify"));
         let typo = "- {id: V, action: zero, case: a, decided_by: x, decided_on: 2020-09-01, reason: y}";
-        assert!(Decisions::parse(typo, &BTreeMap::new()).err().expect("refused").contains("line 1"));
+        assert!(Decisions::parse(typo, &BTreeMap::new()).expect_err("refused").contains("line 1"));
         assert!(Decisions::parse("", &BTreeMap::new()).expect("no decisions").list.is_empty());
     }
 }

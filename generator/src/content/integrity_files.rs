@@ -163,7 +163,7 @@ fn parse_decision(
         ));
         return None;
     };
-    let text = |key: &str| map.get(key).and_then(|v| scalar_text(v));
+    let text = |key: &str| map.get(key).and_then(scalar_text);
     for key in map.keys() {
         let name = key.as_str().unwrap_or("?");
         if !DECISION_KEYS.contains(&name) {
