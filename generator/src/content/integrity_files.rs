@@ -111,20 +111,16 @@ pub fn parse_decisions(file: InputFile, review: Option<&ReviewFile>, report: &mu
     let mut out = DecisionsFile { file, decisions: Vec::new() };
     let mut first_of: BTreeMap<String, usize> = BTreeMap::new();
     for (index, item) in items.iter().enumerate() {
-        if let Some(decision) = parse_decision(&out, index, item, report) {
-            if let Some(&first) = first_of.get(&decision.id) {
+        if let Some(id) = item.get("id").and_then(scalar_text) {
+            if let Some(&first) = first_of.get(&id) {
                 let line = out.file.lines.line(&format!("[{first}].id")).unwrap_or(1);
-                report.push(out.error(
-                    index,
-                    "id",
-                    format!(
-                        "the id '{}' is used twice (first on line {line}); give each decision its own",
-                        decision.id
-                    ),
-                ));
+                let message = format!("the id '{id}' is used twice (first on line {line}); give each decision its own");
+                report.push(out.error(index, "id", message));
             } else {
-                first_of.insert(decision.id.clone(), index);
+                first_of.insert(id, index);
             }
+        }
+        if let Some(decision) = parse_decision(&out, index, item, report) {
             out.decisions.push(decision);
         }
     }
