@@ -104,6 +104,15 @@ async fn a_voter_checks_a_counted_a_voided_and_a_made_up_receipt() {
     assert_eq!(after.code, Some(0), "{}", after.stderr);
     assert!(after.stdout.contains("results: the shortlist"), "{}", after.stdout);
 
+    let vnu = workspace_root().join("tests/node_modules/vnu-jar/build/dist/vnu.jar");
+    let valid = std::process::Command::new("java")
+        .args(["-jar", &vnu.to_string_lossy(), "--errors-only", "--skip-non-html"])
+        .args([output.join("verify/index.html"), output.join("results/integrity/index.html")])
+        .output()
+        .expect("java runs (bash tests/run.sh installs it and the Nu HTML checker)");
+    let report = String::from_utf8_lossy(&valid.stderr);
+    assert!(valid.status.success() && report.trim().is_empty(), "the Nu HTML checker found errors:\n{report}");
+
     let server = StaticServer::start(&output);
     let browser = Browser::start(1280, 800).await;
     browser.client.goto(&format!("{}verify/", server.url)).await.expect("verify page");
