@@ -358,6 +358,16 @@ fn a_tally_not_exported_with_these_decisions_is_refused() {
 }
 
 #[test]
+fn a_decisions_file_that_is_not_yaml_gives_one_message() {
+    let (code, stderr) = check_after(|root| write(root, "votes/decisions.yaml", "- id: D1\n  action: [void\n"));
+    assert_eq!(code, Some(1));
+    expect![[r#"
+        ./votes/decisions.yaml:3: yaml: did not find expected ',' or ']'
+        error: 1 problem in 1 file
+    "#]].assert_eq(&stderr);
+}
+
+#[test]
 fn decisions_without_a_tally_are_refused() {
     let (code, stderr) = check_after(|root| fs::remove_file(root.join("votes/tally.json")).expect("rm tally"));
     assert_eq!(code, Some(1));

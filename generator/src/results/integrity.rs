@@ -61,7 +61,9 @@ pub fn check(
     let tally = &tally_file.tally;
     if let Some(decisions) = &files.decisions {
         check_decisions(decisions, files, tally_file, cases, report);
-    } else if !tally.decisions.is_empty() {
+    } else if !tally.decisions.is_empty()
+        && !files.present.contains(&ResultFiles::votes_path(&files.root, "decisions.yaml"))
+    {
         report.push(tally_file.file.error(
             "decisions",
             "the tally applied decisions, but there is no votes/decisions.yaml: commit the decisions file the export \

@@ -86,7 +86,8 @@ pub struct OrganisationRow {
 pub struct Results {
     pub stage: Stage,
     pub settings: Scoring,
-    /// Every approved case: per category (taxonomy order), ranked cases first by rank, then the others by votes.
+    /// Every approved case: per category (taxonomy order), ranked cases first by rank, then the others by votes, then
+    /// the disqualified (vote rank 0).
     pub standings: Vec<Standing>,
     /// The same selection under the other vote normalisation (final stage).
     pub alternative: Option<Vec<Standing>>,
