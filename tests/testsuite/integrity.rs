@@ -364,7 +364,8 @@ fn a_decisions_file_that_is_not_yaml_gives_one_message() {
     expect![[r#"
         ./votes/decisions.yaml:3: yaml: did not find expected ',' or ']'
         error: 1 problem in 1 file
-    "#]].assert_eq(&stderr);
+    "#]]
+    .assert_eq(&stderr);
 }
 
 #[test]

@@ -10,7 +10,7 @@
 //!
 //! This stage checks each file on its own (syntax, types, ranges); [`crate::results::validate`] checks them against
 //! the cases and the shortlist. The integrity statement's inputs beside the tally (decisions, the review report, the
-//! receipts) are read by [`super::integrity_files`].
+//! receipts) are read by [`super::integrity_files`] and [`super::receipts_file`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,11 +18,10 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 use vote_service::tally::Tally;
 
-use crate::content::integrity_files::{
-    DecisionsFile, ReceiptsFile, ReviewFile, parse_decisions, parse_review, read_receipts,
-};
+use crate::content::integrity_files::{DecisionsFile, ReviewFile, parse_decisions, parse_review};
 use crate::content::key_lines::KeyLines;
 use crate::content::read_text;
+use crate::content::receipts_file::{ReceiptsFile, read_receipts};
 use crate::content::site_file::yaml_problem;
 use crate::diagnostics::{Problem, Report};
 use crate::images::cache::hex;
@@ -104,7 +103,7 @@ pub struct ResultFiles {
     pub tally: Option<TallyFile>,
     pub media: Option<PanelFile>,
     pub expert: Option<PanelFile>,
-    /// The integrity statement's inputs ([`integrity_files`]).
+    /// The integrity statement's inputs ([`super::integrity_files`], [`super::receipts_file`]).
     pub decisions: Option<DecisionsFile>,
     pub review: Option<ReviewFile>,
     pub receipts: Option<ReceiptsFile>,

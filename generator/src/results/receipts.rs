@@ -17,7 +17,7 @@ use serde::Serialize;
 use vote_service::tally::Applied;
 
 use super::integrity::action_text;
-use crate::content::integrity_files::ReceiptsFile;
+use crate::content::receipts_file::ReceiptsFile;
 use crate::images::cache::hex;
 
 /// Hex digits of each receipt's SHA-256 that are published.
