@@ -379,3 +379,26 @@ fn decisions_without_a_tally_are_refused() {
         error: 3 problems in 3 files
     "#]].assert_eq(&stderr);
 }
+
+#[test]
+fn explain_shows_the_votes_decisions_took_out() {
+    let content = selection();
+    let explain = |case: &str| generator(&["explain", case, "--content", "."], content.path()).stdout;
+    let traffic = explain("smart-traffic-signals");
+    let votes = traffic.lines().skip_while(|l| !l.starts_with("1. Votes")).take(3).collect::<Vec<_>>().join("\n");
+    expect![[r#"
+        1. Votes (网上投票)
+           450 votes cast, 50 not counted by decisions on ballot stuffing (D1 void 50): 400 counted
+           400 votes, rank 1 of 2 in the category by votes"#]]
+    .assert_eq(&votes);
+    expect![[r#"
+        smart-farming-laixi — 智慧农业大田物联网服务平台
+        类别 category: 推进信息技术应用 (applications), 3 cases; 推荐单位 recommender: 莱西市
+
+        1. Votes (网上投票)
+           280 votes cast, 280 not counted by decisions on ballot stuffing (D3 disqualify 280): 0 counted
+           → disqualified (取消资格): 申报单位组织人员有偿刷票，取消参评资格。
+           the case left the selection: it is not shortlisted and has no rank or composite
+    "#]]
+    .assert_eq(&explain("smart-farming-laixi"));
+}

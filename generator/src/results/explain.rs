@@ -28,7 +28,7 @@ pub fn explain(site: &Site, results: &Results, cases: &[CaseFacts], id: &str) ->
         w,
         "类别 category: {category_name} ({}), {} cases; 推荐单位 recommender: {}",
         s.category,
-        peers.len(),
+        results.standings.iter().filter(|o| o.category == s.category).count(),
         s.recommender
     );
     let _ = writeln!(w);
