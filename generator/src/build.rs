@@ -496,6 +496,7 @@ impl<'a> Rendering<'a> {
             for input in &results.inputs {
                 files.push((render::results::input_path(&input.name), input.text.clone().into_bytes()));
             }
+            files.extend(results.integrity.receipts.iter().flat_map(|r| r.files.iter().cloned()));
         }
         files
     }

@@ -261,7 +261,7 @@ enum Hall {
     WithResults,
 }
 
-const PAGE_KINDS: [(&str, Hall, &str); 13] = [
+const PAGE_KINDS: [(&str, Hall, &str); 14] = [
     ("home", Hall::DuringVote, ""),
     ("category", Hall::DuringVote, "categories/applications/"),
     ("domain", Hall::DuringVote, "domains/industrial-internet/"),
@@ -273,6 +273,7 @@ const PAGE_KINDS: [(&str, Hall, &str); 13] = [
     ("results", Hall::WithResults, "results/"),
     ("results-category", Hall::WithResults, "results/applications/"),
     ("results-method", Hall::WithResults, "results/method/"),
+    ("results-integrity", Hall::WithResults, "results/integrity/"),
     ("organisation-award", Hall::WithResults, "results/organisations/"),
     ("collection", Hall::WithResults, "collection/"),
 ];

@@ -5,7 +5,9 @@
 
 pub mod case_folder;
 pub mod front_matter;
+pub mod integrity_files;
 pub mod key_lines;
+pub mod receipts_file;
 pub mod result_files;
 pub mod site_file;
 pub mod site_keys;

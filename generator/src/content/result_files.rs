@@ -9,7 +9,8 @@
 //! ```
 //!
 //! This stage checks each file on its own (syntax, types, ranges); [`crate::results::validate`] checks them against
-//! the cases and the shortlist.
+//! the cases and the shortlist. The integrity statement's inputs beside the tally (decisions, the review report, the
+//! receipts) are read by [`super::integrity_files`] and [`super::receipts_file`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,8 +18,10 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 use vote_service::tally::Tally;
 
+use crate::content::integrity_files::{DecisionsFile, ReviewFile, parse_decisions, parse_review};
 use crate::content::key_lines::KeyLines;
 use crate::content::read_text;
+use crate::content::receipts_file::{ReceiptsFile, read_receipts};
 use crate::content::site_file::yaml_problem;
 use crate::diagnostics::{Problem, Report};
 use crate::images::cache::hex;
@@ -100,6 +103,10 @@ pub struct ResultFiles {
     pub tally: Option<TallyFile>,
     pub media: Option<PanelFile>,
     pub expert: Option<PanelFile>,
+    /// The integrity statement's inputs ([`super::integrity_files`], [`super::receipts_file`]).
+    pub decisions: Option<DecisionsFile>,
+    pub review: Option<ReviewFile>,
+    pub receipts: Option<ReceiptsFile>,
 }
 
 impl ResultFiles {
@@ -109,6 +116,11 @@ impl ResultFiles {
 
     pub fn panel_path(root: &Path, panel: Panel) -> PathBuf {
         root.join("scores").join(panel.file_name())
+    }
+
+    /// `votes/decisions.yaml`, `votes/review.jsonl` or `votes/receipts.jsonl` under `root`.
+    pub fn votes_path(root: &Path, name: &str) -> PathBuf {
+        root.join("votes").join(name)
     }
 
     /// True when the tally file exists (whether or not it could be read).
@@ -127,13 +139,29 @@ impl ResultFiles {
     }
 }
 
-/// Reads whichever of the three files exist under `root`, reporting what is wrong with each.
+/// Reads whichever of the results' files exist under `root`, reporting what is wrong with each.
 pub fn read(root: &Path, report: &mut Report) -> ResultFiles {
     let mut files = ResultFiles { root: root.to_path_buf(), ..ResultFiles::default() };
     let tally_path = ResultFiles::tally_path(root);
     if tally_path.exists() {
         files.present.push(tally_path.clone());
         files.tally = read_input(root, &tally_path, report).and_then(|file| parse_tally(file, report));
+    }
+    let review_path = ResultFiles::votes_path(root, "review.jsonl");
+    if review_path.exists() {
+        files.present.push(review_path.clone());
+        files.review = read_input(root, &review_path, report).and_then(|file| parse_review(file, report));
+    }
+    let decisions_path = ResultFiles::votes_path(root, "decisions.yaml");
+    if decisions_path.exists() {
+        files.present.push(decisions_path.clone());
+        files.decisions = read_input(root, &decisions_path, report)
+            .and_then(|file| parse_decisions(file, files.review.as_ref(), report));
+    }
+    let receipts_path = ResultFiles::votes_path(root, "receipts.jsonl");
+    if receipts_path.exists() {
+        files.present.push(receipts_path.clone());
+        files.receipts = read_receipts(&receipts_path, report);
     }
     for panel in [Panel::Media, Panel::Expert] {
         let path = ResultFiles::panel_path(root, panel);
@@ -149,7 +177,7 @@ pub fn read(root: &Path, report: &mut Report) -> ResultFiles {
     files
 }
 
-fn read_input(root: &Path, path: &Path, report: &mut Report) -> Option<InputFile> {
+pub(crate) fn read_input(root: &Path, path: &Path, report: &mut Report) -> Option<InputFile> {
     let field = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let text = read_text(path, &field, MAX_INPUT_BYTES).map_err(|p| report.push(p)).ok()?;
     if let Some(line) = crate::content::front_matter::too_deep(&text) {

@@ -6,6 +6,7 @@
 //! | one category: ranks, V, M, E, S, a chart of each composite's parts | `results/<category>/index.html` | shortlist, final |
 //! | organisation award (优秀组织奖) | `results/organisations/index.html` | final |
 //! | method: formula, settings, SHA-256 of the inputs, effective weights, the other vote score | `results/method/index.html` | shortlist, final |
+//! | the integrity statement and the receipt check | see [`super::integrity`] | shortlist, final |
 //! | the case collection (典型案例集), one printable page | `collection/index.html` | final |
 //!
 //! Numbers are formatted here (two decimals on pages); `api/results.json` carries four.
@@ -15,10 +16,12 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use tera::Context;
 
+use super::integrity::{self, IntegrityView};
 use super::pages::{Page, page};
 use super::views::{CaseView, SiteView, TermView, percent};
 use crate::results::influence::Influence;
 use crate::results::publish::formula;
+use crate::results::redact::Redactor;
 use crate::results::scoring::{Standing, shortlist_cut};
 use crate::results::{Results, Stage};
 
@@ -50,6 +53,8 @@ pub struct ResultsView {
     pub json_url: String,
     pub csv_url: String,
     pub collection_url: String,
+    /// The integrity statement (诚信声明) and the receipt check.
+    pub integrity: IntegrityView,
 }
 
 #[derive(Debug, Serialize)]
@@ -58,7 +63,7 @@ pub struct SourceView {
     pub votes: u64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct InputView {
     pub name: String,
     pub sha256: String,
@@ -85,6 +90,8 @@ pub struct CategoryResults {
     pub ranked: Vec<Row>,
     /// Cases that were not shortlisted, by votes.
     pub others: Vec<Row>,
+    /// Cases that left the selection (取消资格), with the reason.
+    pub disqualified: Vec<Row>,
     pub winners: Vec<Row>,
     pub chart_height: usize,
     pub alternative_differs: bool,
@@ -100,6 +107,10 @@ pub struct Row {
     pub recommender: String,
     pub url: String,
     pub votes: u64,
+    /// Votes cast but not counted (decisions on ballot stuffing).
+    pub voided: u64,
+    /// Why the case was disqualified, if it was.
+    pub disqualified: Option<String>,
     pub vote_rank: usize,
     pub rank: Option<usize>,
     pub winner: bool,
@@ -141,6 +152,8 @@ pub struct OrganisationView {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
     pub votes: u64,
+    /// Why the case was disqualified (取消资格), if it was.
+    pub disqualified: Option<String>,
     pub shortlisted: bool,
     pub winner: bool,
     /// `第2名` in the category, once ranked.
@@ -155,11 +168,13 @@ pub fn outcomes(view: &ResultsView) -> BTreeMap<String, Outcome> {
     let mut map = BTreeMap::new();
     for c in &view.categories {
         let shortlisted = c.ranked.iter().map(|r| (r, true));
-        for (r, shortlisted) in shortlisted.chain(c.others.iter().map(|r| (r, false))) {
+        let others = c.others.iter().chain(&c.disqualified).map(|r| (r, false));
+        for (r, shortlisted) in shortlisted.chain(others) {
             map.insert(
                 r.id.clone(),
                 Outcome {
                     votes: r.votes,
+                    disqualified: r.disqualified.clone(),
                     shortlisted,
                     winner: r.winner,
                     rank_text: r.rank.map(|n| format!("第{n}名")),
@@ -215,6 +230,8 @@ pub fn view(site_view: &SiteView, results: &Results, cases: &[CaseView]) -> Resu
             recommender: s.recommender.clone(),
             url: case.map_or_else(String::new, |c| c.card.url.clone()),
             votes: s.votes,
+            voided: results.integrity.voided.get(&s.id).copied().unwrap_or(0),
+            disqualified: results.integrity.disqualified.get(&s.id).map(|r| Redactor::default().redact(r)),
             vote_rank: s.vote_rank,
             rank: s.rank,
             winner: s.winner,
@@ -239,7 +256,9 @@ pub fn view(site_view: &SiteView, results: &Results, cases: &[CaseView]) -> Resu
             }
             let ranked: Vec<Row> =
                 members.iter().filter(|s| s.shortlisted).enumerate().map(|(i, s)| row(s, i * 32)).collect();
-            let others: Vec<Row> = members.iter().filter(|s| !s.shortlisted).map(|s| row(s, 0)).collect();
+            let out = |s: &&&Standing| results.integrity.disqualified.contains_key(&s.id);
+            let others: Vec<Row> = members.iter().filter(|s| !s.shortlisted && !out(s)).map(|s| row(s, 0)).collect();
+            let disqualified: Vec<Row> = members.iter().filter(out).map(|s| row(s, 0)).collect();
             let winners: Vec<Row> = ranked.iter().filter(|r| r.winner).cloned().collect();
             let alternative_differs = ranked.iter().any(|r| r.winner != r.alt_winner);
             Some(CategoryResults {
@@ -251,6 +270,7 @@ pub fn view(site_view: &SiteView, results: &Results, cases: &[CaseView]) -> Resu
                 chart_height: ranked.len() * 32 + 8,
                 ranked,
                 others,
+                disqualified,
                 winners,
                 alternative_differs: results.stage == Stage::Final && alternative_differs,
             })
@@ -269,7 +289,17 @@ pub fn view(site_view: &SiteView, results: &Results, cases: &[CaseView]) -> Resu
             })
             .collect()
     });
+    let inputs: Vec<InputView> = results
+        .inputs
+        .iter()
+        .map(|i| InputView {
+            name: i.name.clone(),
+            sha256: i.sha256.clone(),
+            url: format!("{root}{}", input_path(&i.name)),
+        })
+        .collect();
     ResultsView {
+        integrity: integrity::view(root, results, cases, &inputs),
         is_final: results.stage == Stage::Final,
         url: format!("{root}results/"),
         formula: formula(w),
@@ -288,15 +318,7 @@ pub fn view(site_view: &SiteView, results: &Results, cases: &[CaseView]) -> Resu
             .iter()
             .map(|(name, votes)| SourceView { name: name.clone(), votes: *votes })
             .collect(),
-        inputs: results
-            .inputs
-            .iter()
-            .map(|i| InputView {
-                name: i.name.clone(),
-                sha256: i.sha256.clone(),
-                url: format!("{root}{}", input_path(&i.name)),
-            })
-            .collect(),
+        inputs,
         influence,
         changed_under_alternative: categories
             .iter()
@@ -345,6 +367,10 @@ pub fn pages(site: &SiteView, view: &ResultsView, cases: &[CaseView]) -> Vec<Pag
         pages.push(page(site, &path, "results-category.html", &format!("{}：{title}", category.term.name), context));
     }
     pages.push(page(site, "results/method/", "results-method.html", "评选方法与数据", Context::new()));
+    pages.push(page(site, "results/integrity/", "results-integrity.html", "诚信声明", Context::new()));
+    if view.integrity.verify_url.is_some() {
+        pages.push(page(site, "verify/", "verify.html", "查验回执", Context::new()));
+    }
     if view.is_final {
         pages.push(page(site, "results/organisations/", "results-organisations.html", "优秀组织奖", Context::new()));
         let winners: Vec<(&str, Vec<&CaseView>)> = view

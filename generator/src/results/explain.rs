@@ -13,7 +13,12 @@ pub fn explain(site: &Site, results: &Results, cases: &[CaseFacts], id: &str) ->
     let facts = cases.iter().find(|c| c.id == id)?;
     let settings = &results.settings;
     let category_name = site.taxonomy.category(&s.category).map_or(s.category.as_str(), |t| t.name.as_str());
-    let peers: Vec<&Standing> = results.standings.iter().filter(|o| o.category == s.category).collect();
+    let integrity = &results.integrity;
+    let peers: Vec<&Standing> = results
+        .standings
+        .iter()
+        .filter(|o| o.category == s.category && !integrity.disqualified.contains_key(&o.id))
+        .collect();
     let title = |id: &str| cases.iter().find(|c| c.id == id).map_or("", |c| c.title.as_str());
     let mut out = String::new();
     let w = &mut out;
@@ -23,12 +28,33 @@ pub fn explain(site: &Site, results: &Results, cases: &[CaseFacts], id: &str) ->
         w,
         "类别 category: {category_name} ({}), {} cases; 推荐单位 recommender: {}",
         s.category,
-        peers.len(),
+        results.standings.iter().filter(|o| o.category == s.category).count(),
         s.recommender
     );
     let _ = writeln!(w);
 
     let _ = writeln!(w, "1. Votes (网上投票)");
+    let voided = integrity.voided.get(id).copied().unwrap_or(0);
+    if voided > 0 {
+        let by: Vec<String> = integrity
+            .decisions
+            .iter()
+            .filter(|d| d.case == id && d.voided > 0)
+            .map(|d| format!("{} {} {}", d.id, super::integrity::action_name(d.action), d.voided))
+            .collect();
+        let _ = writeln!(
+            w,
+            "   {} votes cast, {voided} not counted by decisions on ballot stuffing ({}): {} counted",
+            s.votes + voided,
+            by.join(", "),
+            s.votes
+        );
+    }
+    if let Some(reason) = integrity.disqualified.get(id) {
+        let _ = writeln!(w, "   → disqualified (取消资格): {reason}");
+        let _ = writeln!(w, "   the case left the selection: it is not shortlisted and has no rank or composite");
+        return Some(out);
+    }
     let _ = writeln!(w, "   {} votes, rank {} of {} in the category by votes", s.votes, s.vote_rank, peers.len());
     let shortlisted: Vec<&&Standing> = peers.iter().filter(|o| o.shortlisted).collect();
     let cut = shortlist_cut(&results.standings, &s.category).unwrap_or(0);

@@ -2,7 +2,9 @@
 //! organisation award (优秀组织奖).
 //!
 //! The pipeline follows the data: [`crate::content::result_files`] reads the tally and the panels' marks;
-//! [`validate`] checks them against the cases; [`scoring`] does the arithmetic; [`influence`] measures how much each
+//! [`validate`] checks them against the cases; [`integrity`] checks the decisions on ballot stuffing, the review
+//! report and the receipts against the tally ([`receipts`] makes the receipt check's files, [`redact`] takes the
+//! networks out of what is published); [`scoring`] does the arithmetic; [`influence`] measures how much each
 //! part moved the ranking; [`publish`] writes `api/results.json` and the CSV; [`explain`] tells one case's story for
 //! `generator explain`.
 //!
@@ -12,7 +14,10 @@
 
 pub mod explain;
 pub mod influence;
+pub mod integrity;
 pub mod publish;
+pub mod receipts;
+pub mod redact;
 pub mod scoring;
 pub mod validate;
 
@@ -22,6 +27,7 @@ use crate::content::result_files::{InputFile, Panel, ResultFiles};
 use crate::diagnostics::{Problem, Report};
 use crate::model::site::{Scoring, Site};
 use influence::Influence;
+use integrity::Integrity;
 use scoring::{Entrant, Panels, Standing};
 
 /// How far the selection has got.
@@ -80,7 +86,8 @@ pub struct OrganisationRow {
 pub struct Results {
     pub stage: Stage,
     pub settings: Scoring,
-    /// Every approved case: per category (taxonomy order), ranked cases first by rank, then the others by votes.
+    /// Every approved case: per category (taxonomy order), ranked cases first by rank, then the others by votes, then
+    /// the disqualified (vote rank 0).
     pub standings: Vec<Standing>,
     /// The same selection under the other vote normalisation (final stage).
     pub alternative: Option<Vec<Standing>>,
@@ -88,6 +95,8 @@ pub struct Results {
     pub organisations: Vec<OrganisationRow>,
     pub inputs: Vec<InputRef>,
     pub tally: TallySummary,
+    /// The integrity statement: decisions, votes before and after, each day's closing hash, the receipts.
+    pub integrity: Integrity,
 }
 
 impl Results {
@@ -120,13 +129,24 @@ pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &
     let marks_present: Vec<Panel> = [Panel::Media, Panel::Expert].into_iter().filter(|p| files.has_panel(*p)).collect();
     if !files.has_tally() {
         for path in &files.present {
-            report.push(Problem::error(
-                path,
-                None,
-                "scores",
-                "there is no votes/tally.json: the panels mark the shortlist, which the tally decides; \
-                 commit the tally exported by `vote-service export` first",
-            ));
+            let is_panel =
+                [Panel::Media, Panel::Expert].iter().any(|p| *path == ResultFiles::panel_path(&files.root, *p));
+            let (field, message) = if is_panel {
+                (
+                    "scores".to_owned(),
+                    "there is no votes/tally.json: the panels mark the shortlist, which the tally decides; \
+                     commit the tally exported by `vote-service export` first"
+                        .to_owned(),
+                )
+            } else {
+                let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                let message = format!(
+                    "there is no votes/tally.json: {name} goes with the tally `vote-service export --decisions` \
+                     writes; commit that tally too"
+                );
+                (name, message)
+            };
+            report.push(Problem::error(path, None, &field, message));
         }
         return None;
     }
@@ -152,10 +172,13 @@ pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &
     let tally = &tally_file.tally;
     let by_id: BTreeMap<String, String> = cases.iter().map(|c| (c.id.clone(), c.category.clone())).collect();
     validate::tally(tally_file, site, &by_id, report);
+    let integrity = integrity::check(files, tally_file, &by_id, report);
 
     let category_index = |c: &str| site.taxonomy.categories.iter().position(|t| t.id == c).unwrap_or(usize::MAX);
+    // A disqualified case (取消资格) leaves the selection: it is neither shortlisted nor ranked.
     let mut entrants: Vec<Entrant> = cases
         .iter()
+        .filter(|c| !integrity.disqualified.contains_key(&c.id))
         .map(|c| Entrant {
             id: c.id.clone(),
             category: c.category.clone(),
@@ -168,6 +191,12 @@ pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &
     let shortlist = scoring::shortlist(&entrants, &settings);
 
     let mut inputs = vec![input_ref(&tally_file.file)];
+    let mut redactor = redact::Redactor::default();
+    for file in
+        [files.decisions.as_ref().map(|d| &d.file), files.review.as_ref().map(|r| &r.file)].into_iter().flatten()
+    {
+        inputs.push(redacted_ref(file, &mut redactor));
+    }
     let panels = if marks_present.len() == 2 {
         let (media, expert) = (files.media.as_ref()?, files.expert.as_ref()?);
         let titles: BTreeMap<String, String> = cases.iter().map(|c| (c.id.clone(), c.title.clone())).collect();
@@ -184,13 +213,16 @@ pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &
     }
 
     let stage = if panels.is_some() { Stage::Final } else { Stage::Shortlist };
-    let standings = scoring::standings(&entrants, panels.as_ref(), &settings);
+    let mut standings = scoring::standings(&entrants, panels.as_ref(), &settings);
+    add_disqualified(&mut standings, cases, tally, &integrity);
     let alternative = panels.as_ref().map(|p| {
         let other = Scoring { vote_normalisation: settings.vote_normalisation.other(), ..settings.clone() };
         scoring::standings(&entrants, Some(p), &other)
     });
     let influence = panels.as_ref().map(|_| influence::influence(&standings, settings.weights));
-    let organisations = organisations(&standings, stage, settings.organisation_awards);
+    let in_selection: Vec<Standing> =
+        standings.iter().filter(|s| !integrity.disqualified.contains_key(&s.id)).cloned().collect();
+    let organisations = organisations(&in_selection, stage, settings.organisation_awards);
     Some(Results {
         stage,
         settings,
@@ -204,11 +236,47 @@ pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &
             total_votes: tally.total_votes,
             sources: tally.sources.iter().map(|s| (s.name.clone(), s.votes)).collect(),
         },
+        integrity,
     })
 }
 
 fn input_ref(file: &InputFile) -> InputRef {
     InputRef { name: file.name.clone(), sha256: file.sha256.clone(), text: file.text.clone() }
+}
+
+/// An input published without the networks it names, with the SHA-256 of the published copy.
+fn redacted_ref(file: &InputFile, redactor: &mut redact::Redactor) -> InputRef {
+    use sha2::Digest;
+    let text = redactor.redact(&file.text);
+    let sha256 = crate::images::cache::hex(&sha2::Sha256::digest(text.as_bytes()));
+    InputRef { name: file.name.clone(), sha256, text }
+}
+
+/// Puts each disqualified case after the other cases of its category: not shortlisted, no vote rank (0).
+fn add_disqualified(
+    standings: &mut Vec<Standing>,
+    cases: &[CaseFacts],
+    tally: &vote_service::tally::Tally,
+    integrity: &Integrity,
+) {
+    for case in cases.iter().filter(|c| integrity.disqualified.contains_key(&c.id)) {
+        let standing = Standing {
+            id: case.id.clone(),
+            category: case.category.clone(),
+            recommender: case.recommender.clone(),
+            votes: tally.totals.get(&case.id).copied().unwrap_or(0),
+            vote_rank: 0,
+            shortlisted: false,
+            vote_score: None,
+            media: None,
+            expert: None,
+            composite: None,
+            rank: None,
+            winner: false,
+        };
+        let at = standings.iter().rposition(|s| s.category == case.category).map_or(standings.len(), |i| i + 1);
+        standings.insert(at, standing);
+    }
 }
 
 /// The organisation award table: per recommender, approved, shortlisted and winning cases and the mean composite,

@@ -5,9 +5,10 @@
 //! trim_panel_from, shortlist_per_category, winners_per_category, organisation_awards, tie_breaks, compared_at},
 //! "effective_weights": {votes, media, expert} | null, "inputs": [{file, sha256}], "tally": {exported_at,
 //! total_votes, sources}, "categories": [{id, name, cases, shortlisted, shortlist_cut, winners}], "cases": [{id,
-//! title, category, recommender, votes, vote_rank, shortlisted, vote_score, media_marks, media_score, expert_marks,
-//! expert_score, composite, rank, winner, rank_under_alternative}], "organisations": [{recommender, approved,
-//! shortlisted, winners, mean_composite, place, award}]}`. Scores are rounded to 4 decimals; null where not defined.
+//! title, category, recommender, votes, voided, disqualified, vote_rank, shortlisted, vote_score, media_marks,
+//! media_score, expert_marks, expert_score, composite, rank, winner, rank_under_alternative}], "organisations":
+//! [{recommender, approved, shortlisted, winners, mean_composite, place, award}]}`. Scores are rounded to 4
+//! decimals; null where not defined. `votes` are the counted votes, `voided` those decisions took out.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -77,8 +78,14 @@ struct Case<'a> {
     title: &'a str,
     category: &'a str,
     recommender: &'a str,
+    /// Counted votes: those no decision took out.
     votes: u64,
-    vote_rank: usize,
+    /// Votes cast but not counted, by decisions on ballot stuffing.
+    voided: u64,
+    /// The reason a case was disqualified (取消资格).
+    disqualified: Option<&'a str>,
+    /// `None` for a disqualified case.
+    vote_rank: Option<usize>,
     shortlisted: bool,
     vote_score: Option<f64>,
     media_marks: Option<&'a [f64]>,
@@ -174,7 +181,9 @@ pub fn to_json(site: &Site, results: &Results, cases: &[CaseFacts]) -> Vec<u8> {
                 category: &st.category,
                 recommender: &st.recommender,
                 votes: st.votes,
-                vote_rank: st.vote_rank,
+                voided: results.integrity.voided.get(&st.id).copied().unwrap_or(0),
+                disqualified: results.integrity.disqualified.get(&st.id).map(String::as_str),
+                vote_rank: (st.vote_rank > 0).then_some(st.vote_rank),
                 shortlisted: st.shortlisted,
                 vote_score: st.vote_score.map(round4),
                 media_marks: st.media.as_ref().map(|m| m.marks.as_slice()),
@@ -226,6 +235,8 @@ pub fn to_csv(results: &Results, cases: &[CaseFacts]) -> Vec<u8> {
         "expert_score",
         "composite",
         "winner",
+        "voided",
+        "disqualified",
     ];
     out.write_record(header).expect("csv to memory");
     for s in &results.standings {
@@ -236,13 +247,15 @@ pub fn to_csv(results: &Results, cases: &[CaseFacts]) -> Vec<u8> {
             defuse(title(&s.id)),
             defuse(&s.recommender),
             s.votes.to_string(),
-            s.vote_rank.to_string(),
+            if s.vote_rank > 0 { s.vote_rank.to_string() } else { String::new() },
             s.shortlisted.to_string(),
             num(s.vote_score),
             num(s.media.as_ref().map(|m| m.score)),
             num(s.expert.as_ref().map(|m| m.score)),
             num(s.composite),
             s.winner.to_string(),
+            results.integrity.voided.get(&s.id).copied().unwrap_or(0).to_string(),
+            defuse(results.integrity.disqualified.get(&s.id).map_or("", String::as_str)),
         ];
         out.write_record(&row).expect("csv to memory");
     }

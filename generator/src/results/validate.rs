@@ -75,6 +75,56 @@ pub fn tally(file: &TallyFile, site: &Site, cases: &BTreeMap<String, String>, re
             ));
         }
     }
+    decided(file, cases, &unknown, report);
+}
+
+/// Checks what the export says of decisions: votes before = counted + voided for every case, a disqualified case
+/// has no counted vote, every case named exists, and each closing hash is a SHA-256.
+fn decided(file: &TallyFile, cases: &BTreeMap<String, String>, unknown: &dyn Fn(&str) -> String, report: &mut Report) {
+    let (t, f) = (&file.tally, &file.file);
+    for (key, map) in [("before", &t.before), ("voided", &t.voided)] {
+        for case in map.keys().filter(|c| !cases.contains_key(*c)) {
+            report.push(f.error(&format!("{key}.{case}"), unknown(case)));
+        }
+    }
+    for case in t.disqualified.keys() {
+        if !cases.contains_key(case) {
+            report.push(f.error(&format!("disqualified.{case}"), unknown(case)));
+        } else if t.totals.get(case).is_some_and(|n| *n > 0) {
+            report.push(f.error(
+                &format!("totals.{case}"),
+                format!("'{case}' is disqualified, but its votes are counted; the file was changed by hand"),
+            ));
+        }
+    }
+    if !t.before.is_empty() {
+        for case in t.before.keys().chain(t.totals.keys()).collect::<std::collections::BTreeSet<_>>() {
+            let (before, counted, voided) = (
+                t.before.get(case).copied().unwrap_or(0),
+                t.totals.get(case).copied().unwrap_or(0),
+                t.voided.get(case).copied().unwrap_or(0),
+            );
+            if before != counted + voided {
+                report.push(f.error(
+                    &format!("before.{case}"),
+                    format!(
+                        "says {before} votes were cast, but {counted} are counted and {voided} voided; the file was \
+                         changed by hand"
+                    ),
+                ));
+            }
+        }
+    }
+    for (i, source) in t.sources.iter().enumerate() {
+        for (day, hash) in &source.closing_hashes {
+            if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+                report.push(f.error(
+                    &format!("sources[{i}].closing_hashes.{day}"),
+                    "is not a SHA-256 (64 hex digits); the file was changed by hand",
+                ));
+            }
+        }
+    }
 }
 
 /// Checks that `panel` marked every shortlisted case and nothing else.
