@@ -347,7 +347,7 @@ mod tests {
 
     #[test]
     fn review_lines_must_be_findings() {
-        let line = r#"{"id":"F1","rule":"burst","case":"a","from":"x","to":"y","votes":3,"networks":[],"covers":{"case":"a"}}"#;
+        let line = r#"{"id":"F1","rule":"burst","case":"a","from":"x","to":"y","votes":3,"networks":[],"covers":{"case":"a","from":"2020-08-23T02:00:00Z","to":"2020-08-23T03:00:00Z"}}"#;
         let mut report = Report::default();
         let review =
             parse_review(input("r.jsonl", &format!("{line}\n{line}\n{{\"id\":\"F2\"}}\n")), &mut report).expect("read");
