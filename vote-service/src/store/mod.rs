@@ -9,6 +9,7 @@ pub mod damage;
 mod frozen;
 pub mod index;
 pub mod tables;
+pub mod verify;
 pub mod writer;
 
 use std::collections::BTreeMap;

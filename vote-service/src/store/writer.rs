@@ -13,9 +13,12 @@ use tokio::sync::{mpsc, oneshot};
 use super::ballot::Ballot;
 use super::index::{BallotIndex, Found, IndexLimits};
 use super::tables::{AUDIT, CHAIN, DAILY, TOTALS};
-use super::{StoreError, audit, chain, damage};
+use super::{StoreError, audit, chain, damage, db_error};
 use crate::log::Throttled;
 use crate::metrics::WriterMetrics;
+
+/// How the writer's messages name its database (the writer does not know the file's path).
+const DATABASE: &str = "the vote database";
 
 /// What became of a ballot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,19 +111,13 @@ pub fn spawn(
 
 /// The ballot index read again after a failed commit; none (every vote answered 503) while it cannot be read.
 fn reload(db: &Database, limits: IndexLimits, errors: &mut Throttled) -> Option<BallotIndex> {
-    let opened = damage::guard("the vote database", || {
-        BallotIndex::open(db, limits)
-            .map_err(|e| StoreError::Database { path: "the vote database".to_owned(), message: e.to_string() })
-    });
+    let opened = damage::guard(DATABASE, || BallotIndex::open(db, limits).map_err(|e| db_error(DATABASE)(&e)));
     opened.map_err(|e| errors.print(|| format!("vote-service: the ballot index cannot be read: {e}"))).ok()
 }
 
 /// [`record`], with a panic of the database engine on a damaged page taken as a failed commit.
 fn record_guarded(db: &Database, index: &mut BallotIndex, ballots: &[&Ballot]) -> Result<Vec<Outcome>, StoreError> {
-    damage::guard("the vote database", || {
-        record(db, index, ballots)
-            .map_err(|e| StoreError::Database { path: "the vote database".to_owned(), message: e.to_string() })
-    })
+    damage::guard(DATABASE, || record(db, index, ballots).map_err(|e| db_error(DATABASE)(&e)))
 }
 
 /// Checks and records `ballots` in one durable transaction, one after the other in the order given: per vote a
