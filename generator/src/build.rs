@@ -15,6 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::content::Content;
+use crate::content::closing_hashes::PublishedHashes;
 use crate::diagnostics::Report;
 use crate::images::{self, DerivedPhoto, PhotoSettings, Stats};
 use crate::model::case::PublicCase;
@@ -103,7 +104,8 @@ pub struct Memory {
 impl Memory {
     /// The rendering of the cases in memory with `results`, naming the search index at `search_dir`.
     fn rendering<'a>(&'a self, results: Option<&'a Results>, search_dir: &str, tera: &mut tera::Tera) -> Rendering<'a> {
-        Rendering::new(&self.site, &self.cases, &self.views, &self.theme, results, search_dir, tera)
+        let published = self.content.published_hashes.as_ref();
+        Rendering::new(&self.site, &self.cases, &self.views, &self.theme, results, published, search_dir, tera)
     }
 }
 
@@ -144,9 +146,11 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
     let index = search::build_index(&pairs);
     steps.done("search index");
     let mut tera = theme.tera.clone();
-    let rendering = Rendering::new(&site, &cases, &case_views, &theme, results.as_ref(), &index.dir, &mut tera);
+    let published = content.published_hashes.as_ref();
+    let rendering =
+        Rendering::new(&site, &cases, &case_views, &theme, results.as_ref(), published, &index.dir, &mut tera);
     let data = rendering.data();
-    let page_list = pages::all_pages(&data, rendering.results_pages());
+    let page_list = pages::all_pages(&data, rendering.more_pages());
     let outcomes = data.outcomes;
     let rendered = pages::render_all(&tera, &page_list)?;
     steps.done("render pages");
@@ -294,11 +298,11 @@ pub fn rebuild(
             keys.extend(Placement::index(&memory.views, id).map(PageKey::Case));
         }
     }
-    let results_pages = rendering.results_pages();
-    let more_paths: Vec<String> = results_pages.iter().map(|p| p.path.clone()).collect();
+    let more_pages = rendering.more_pages();
+    let more_paths: Vec<String> = more_pages.iter().map(|p| p.path.clone()).collect();
     let mut page_list: Vec<pages::Page> =
         keys.iter().map(|key| pages::page_of(data, *key, &all, &more_paths)).collect();
-    page_list.extend(results_pages);
+    page_list.extend(more_pages);
     let rendered = pages::render_all(&tera, &page_list)?;
     let data_files = rendering.data_files(&memory.cases);
 
@@ -443,21 +447,26 @@ struct Rendering<'a> {
 }
 
 impl<'a> Rendering<'a> {
+    #[allow(clippy::too_many_arguments)] // each is one input of the pages; a struct would only rename them
     fn new(
         site: &'a Site,
         cases: &[PublicCase],
         case_views: &'a [CaseView],
         theme: &Theme,
         results: Option<&'a Results>,
+        published: Option<&PublishedHashes>,
         search_dir: &str,
         tera: &mut tera::Tera,
     ) -> Self {
         let views = ViewBuilder::new(site);
         let mut site_view = views.site(cases, theme.asset_paths.clone());
+        site_view.published_hashes = render::closing_hashes::view(&views.root, published);
         let results_view = results.map(|r| {
             site_view.results_url = Some(format!("{}results/", views.root));
             site_view.results_final = r.stage == Stage::Final;
-            render::results::view(&site_view, r, case_views)
+            let mut view = render::results::view(&site_view, r, case_views);
+            render::closing_hashes::mark_published(&mut view.integrity, published);
+            view
         });
         tera.global_context().insert("site", &site_view);
         if let Some(view) = &results_view {
@@ -478,12 +487,16 @@ impl<'a> Rendering<'a> {
         }
     }
 
-    /// The results pages and the collection, once the vote is counted.
-    fn results_pages(&self) -> Vec<pages::Page> {
-        self.results_view
+    /// The pages made apart from the hall's own: the results and the collection once the vote is counted, and the
+    /// closing hashes published during the vote.
+    fn more_pages(&self) -> Vec<pages::Page> {
+        let mut more = self
+            .results_view
             .as_ref()
             .map(|v| render::results::pages(&self.site_view, v, self.case_views))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        more.extend(render::closing_hashes::pages(&self.site_view));
+        more
     }
 
     /// The data files: the manifest and, once the vote is counted, the results and their inputs.

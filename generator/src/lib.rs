@@ -47,6 +47,9 @@ pub fn check(content_dir: &Path, photos: rules::photos::Inspection) -> (Content,
     let results = match &content.site {
         Some(site_file) if !report.has_errors() => {
             let files = content::result_files::read(content_dir, &mut report);
+            if let (Some(published), Some(tally)) = (&content.published_hashes, &files.tally) {
+                results::published_hashes::check(published, tally, &mut report);
+            }
             let facts = case_facts(&content.forms);
             results::evaluate(&site_file.site, &facts, &files, &mut report)
         }

@@ -261,7 +261,7 @@ enum Hall {
     WithResults,
 }
 
-const PAGE_KINDS: [(&str, Hall, &str); 14] = [
+const PAGE_KINDS: [(&str, Hall, &str); 15] = [
     ("home", Hall::DuringVote, ""),
     ("category", Hall::DuringVote, "categories/applications/"),
     ("domain", Hall::DuringVote, "domains/industrial-internet/"),
@@ -276,6 +276,7 @@ const PAGE_KINDS: [(&str, Hall, &str); 14] = [
     ("results-integrity", Hall::WithResults, "results/integrity/"),
     ("organisation-award", Hall::WithResults, "results/organisations/"),
     ("collection", Hall::WithResults, "collection/"),
+    ("closing-hashes", Hall::WithResults, "hashes/"),
 ];
 
 /// A static server for each state of the hall.

@@ -3,6 +3,7 @@
 mod browser;
 mod build;
 mod check;
+mod closing_hashes;
 mod decisions;
 mod deploy;
 mod integrity;

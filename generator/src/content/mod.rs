@@ -4,6 +4,7 @@
 //! [`Problem`] naming the file and line, and it goes on with the other files.
 
 pub mod case_folder;
+pub mod closing_hashes;
 pub mod front_matter;
 pub mod integrity_files;
 pub mod key_lines;
@@ -25,14 +26,19 @@ pub struct Content {
     pub site: Option<site_file::SiteFile>,
     /// The cases whose front matter could be parsed, sorted by id; their field problems are in the report.
     pub forms: Vec<ApplicationForm>,
+    /// Each day's closing hash as published during the vote (`votes/closing-hashes.yaml`), when there is one.
+    pub published_hashes: Option<closing_hashes::PublishedHashes>,
 }
 
-/// Reads `root/site.yaml` and every `root/cases/<id>/index.md`, reporting every problem on the way. The results'
-/// inputs are read apart, by [`result_files::read`], once the cases are known to be sound.
+/// Reads `root/site.yaml`, every `root/cases/<id>/index.md` and the closing hashes published during the vote,
+/// reporting every problem on the way. The results' inputs are read apart, by [`result_files::read`], once the
+/// cases are known to be sound.
 pub fn read(root: &Path, report: &mut Report) -> Content {
     let site = site_file::read(&root.join("site.yaml"), report);
     let forms = case_folder::read_all(&root.join("cases"), report);
-    Content { root: root.to_path_buf(), site, forms }
+    let window = site.as_ref().map(|s| (s.site.election.opens, s.site.election.closes));
+    let published_hashes = closing_hashes::read(root, window, report);
+    Content { root: root.to_path_buf(), site, forms, published_hashes }
 }
 
 /// Reads a text file that must be UTF-8 and at most `limit` bytes, or says why not.

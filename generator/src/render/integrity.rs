@@ -69,6 +69,8 @@ pub struct CaseVotes {
 pub struct DayView {
     /// `8月22日`
     pub day: String,
+    /// `2020-08-22`
+    pub date: String,
     pub votes: u64,
     pub hashes: Vec<HashView>,
 }
@@ -77,6 +79,8 @@ pub struct DayView {
 pub struct HashView {
     pub source: String,
     pub hash: String,
+    /// True when the organisers published this hash during the vote (`votes/closing-hashes.yaml`).
+    pub published: bool,
 }
 
 /// The view of the integrity statement; `inputs` are the results' published inputs.
@@ -120,11 +124,12 @@ pub fn view(root: &str, results: &Results, cases: &[CaseView], inputs: &[InputVi
         .iter()
         .map(|d| DayView {
             day: d.day.parse().map_or_else(|_| d.day.clone(), super::zh_month_day),
+            date: d.day.clone(),
             votes: d.votes,
             hashes: d
                 .hashes
                 .iter()
-                .map(|(source, hash)| HashView { source: source.clone(), hash: hash.clone() })
+                .map(|(source, hash)| HashView { source: source.clone(), hash: hash.clone(), published: false })
                 .collect(),
         })
         .collect();

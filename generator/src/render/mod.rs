@@ -2,6 +2,7 @@
 //! of the hall with its context ([`pages`]). Templates escape everything they print unless a view marks it as HTML
 //! (only the sanitised case description is).
 
+pub mod closing_hashes;
 pub mod integrity;
 pub mod pages;
 pub mod results;

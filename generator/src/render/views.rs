@@ -39,6 +39,8 @@ pub struct SiteView {
     pub results_url: Option<String>,
     /// True once the panels have marked and the typical cases are known.
     pub results_final: bool,
+    /// The closing hashes published during the vote (`votes/closing-hashes.yaml`), when there are any.
+    pub published_hashes: Option<super::closing_hashes::PublishedHashesView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -199,6 +201,7 @@ impl<'a> ViewBuilder<'a> {
             case_count: cases.len(),
             results_url: None,
             results_final: false,
+            published_hashes: None,
         }
     }
 

@@ -3,7 +3,8 @@
 //!
 //! The pipeline follows the data: [`crate::content::result_files`] reads the tally and the panels' marks;
 //! [`validate`] checks them against the cases; [`integrity`] checks the decisions on ballot stuffing, the review
-//! report and the receipts against the tally ([`receipts`] makes the receipt check's files, [`redact`] takes the
+//! report and the receipts against the tally, and [`published_hashes`] the closing hashes published during the vote
+//! ([`receipts`] makes the receipt check's files, [`redact`] takes the
 //! networks out of what is published); [`scoring`] does the arithmetic; [`influence`] measures how much each
 //! part moved the ranking; [`publish`] writes `api/results.json` and the CSV; [`explain`] tells one case's story for
 //! `generator explain`.
@@ -16,6 +17,7 @@ pub mod explain;
 pub mod influence;
 pub mod integrity;
 pub mod publish;
+pub mod published_hashes;
 pub mod receipts;
 pub mod redact;
 pub mod scoring;
