@@ -245,3 +245,144 @@ impl<'a> RunCursor<'a> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use redb::{Database, ReadableDatabase, ReadableTableMetadata};
+
+    use super::*;
+
+    const TABLE: RunTable = RunTable::new("ballot_run_0");
+
+    fn key(n: u32) -> Vec<u8> {
+        format!("2020-08-22||{n:08}").into_bytes()
+    }
+
+    /// A database holding one run of `n` ballots (`key(i)`, seq `i`, case `c{i % 3}`) in blocks of `block`.
+    fn run_of(n: u32, block: usize) -> (tempfile::TempDir, Database) {
+        let dir = tempfile::tempdir().expect("temp");
+        let db = Database::create(dir.path().join("r.redb")).expect("db");
+        let txn = db.begin_write().expect("txn");
+        {
+            let mut table = txn.open_table(TABLE).expect("table");
+            let mut writer = RunWriter::new(block);
+            let mut bloom = Bloom::with_capacity(u64::from(n));
+            for i in 0..n {
+                let case = format!("c{}", i % 3);
+                writer.push(&mut table, &mut bloom, (&key(i), u64::from(i), &case)).expect("push");
+            }
+            writer.finish(&mut table).expect("finish");
+            assert_eq!(writer.written, u64::from(n));
+            if n > 0 {
+                assert_eq!(writer.range, Some((key(0), key(n - 1))));
+            }
+            for i in 0..n {
+                assert!(bloom.may_contain(&key(i)), "the filter holds every key written");
+            }
+        }
+        txn.commit().expect("commit");
+        (dir, db)
+    }
+
+    #[test]
+    fn every_key_written_is_found_in_its_block_and_no_other() {
+        let (_dir, db) = run_of(100, 7);
+        let txn = db.begin_read().expect("read");
+        let table = txn.open_table(TABLE).expect("table");
+        assert_eq!(table.len().expect("len"), 15, "100 entries in blocks of 7");
+        for i in 0..100 {
+            let found = find(&table, &key(i)).expect("find").expect("written");
+            assert_eq!(found, Found { seq: u64::from(i), case: format!("c{}", i % 3) });
+        }
+        let before_all = b"2020-08-21||".to_vec();
+        let between = format!("2020-08-22||{:08}x", 41).into_bytes();
+        for absent in [before_all, between, key(100)] {
+            assert_eq!(find(&table, &absent).expect("find"), None);
+        }
+        assert_eq!(key_range(&table).expect("range"), Some((key(0), key(99))));
+    }
+
+    #[test]
+    fn a_cursor_reads_in_order_from_after_any_key() {
+        let (_dir, db) = run_of(40, 6);
+        let txn = db.begin_read().expect("read");
+        let table = txn.open_table(TABLE).expect("table");
+        for after in [None, Some(0), Some(5), Some(6), Some(17), Some(38), Some(39)] {
+            let after_key = after.map(key);
+            let mut cursor = RunCursor::open(&table, after_key.as_deref()).expect("cursor");
+            let mut seen = Vec::new();
+            while let Some((k, seq, _)) = cursor.peek().expect("peek") {
+                assert_eq!(k, key(u32::try_from(seq).expect("small")).as_slice());
+                seen.push(seq);
+                cursor.advance().expect("advance");
+            }
+            let from = after.map_or(0, |a| a + 1);
+            assert_eq!(seen, (u64::from(from)..40).collect::<Vec<_>>(), "after {after:?}");
+        }
+    }
+
+    #[test]
+    fn an_empty_run_has_no_range_and_finds_nothing() {
+        let (_dir, db) = run_of(0, 4);
+        let txn = db.begin_read().expect("read");
+        let table = txn.open_table(TABLE).expect("table");
+        assert_eq!(key_range(&table).expect("range"), None);
+        assert_eq!(find(&table, &key(0)).expect("find"), None);
+        assert!(RunCursor::open(&table, None).expect("cursor").peek().expect("peek").is_none());
+    }
+
+    #[test]
+    fn a_damaged_block_is_an_error_never_a_panic() {
+        let mut good = Vec::new();
+        encode_entry(&mut good, &key(1), 1, "c1");
+        encode_entry(&mut good, &key(2), 2, "c2");
+        let mut not_utf8 = Vec::new();
+        encode_entry(&mut not_utf8, &key(1), 1, "c1");
+        let at = not_utf8.len() - 1;
+        not_utf8[at] = 0xff;
+        let mut long_key = Vec::new();
+        encode_entry(&mut long_key, &key(1), 1, "c1");
+        long_key[0] = 0xff;
+        let mut damaged: Vec<(&str, Vec<u8>)> = (1..good.len())
+            .map(|n| ("truncated", good[..n].to_vec()))
+            .filter(|(_, b)| b.len() != good.len() / 2)
+            .collect();
+        damaged.push(("case not UTF-8", not_utf8));
+        damaged.push(("key longer than the block", long_key));
+        for (what, block) in &damaged {
+            let mut entries = BlockEntries::new(block);
+            let result = (|| {
+                while entries.next_entry()?.is_some() {}
+                Ok::<(), redb::Error>(())
+            })();
+            let Err(redb::Error::Corrupted(message)) = result else {
+                panic!("{what} ({} bytes): {result:?}", block.len())
+            };
+            assert!(message.starts_with("ballot index: "), "{message}");
+        }
+        // Through the table: a lookup, a range and a cursor over a damaged block fail with Corrupted.
+        let (_dir, db) = run_of(4, 4);
+        let txn = db.begin_write().expect("txn");
+        txn.open_table(TABLE).expect("table").insert(key(0).as_slice(), &good[..good.len() - 3]).expect("damage");
+        let table = txn.open_table(TABLE).expect("table");
+        assert!(matches!(find(&table, &key(3)), Err(redb::Error::Corrupted(_))));
+        assert!(matches!(key_range(&table), Err(redb::Error::Corrupted(_))));
+        let walk = || -> Result<(), redb::Error> {
+            let mut cursor = RunCursor::open(&table, None)?;
+            while cursor.peek()?.is_some() {
+                cursor.advance()?;
+            }
+            Ok(())
+        };
+        assert!(matches!(walk(), Err(redb::Error::Corrupted(_))));
+    }
+
+    #[test]
+    fn run_tables_are_named_by_id() {
+        assert_eq!(table_name(42), "ballot_run_42");
+        assert_eq!(run_id("ballot_run_42"), Some(42));
+        assert_eq!(run_id("ballot_run_x"), None);
+        assert_eq!(run_id("audit"), None);
+        assert_eq!(day(b"2020-08-22|k1|abc"), b"2020-08-22");
+    }
+}
