@@ -27,5 +27,8 @@ fi
 (cd tests && npm install --no-audit --no-fund --silent)
 
 cargo fmt --all --check
+# Dependencies a crate names but does not use (cargo-machete, from crates.io, built once on a machine).
+command -v cargo-machete >/dev/null 2>&1 || cargo install --locked --quiet cargo-machete
+cargo machete
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo test --workspace

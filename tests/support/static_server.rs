@@ -94,7 +94,7 @@ fn serve(mut stream: TcpStream, root: &Path, api: Option<&str>) {
         proxy(&mut stream, api, &request_line, &headers, &body);
         return;
     }
-    let path = percent_decode(path.split(['?', '#']).next().unwrap_or("/"));
+    let path = percent_encoding::percent_decode_str(path.split(['?', '#']).next().unwrap_or("/")).decode_utf8_lossy();
     let (status, file) = match resolve(root, &path) {
         Some(file) => ("200 OK", file),
         None => ("404 Not Found", root.join("404.html")),
@@ -139,24 +139,6 @@ fn resolve(root: &Path, path: &str) -> Option<PathBuf> {
         return index.is_file().then_some(index);
     }
     file.is_file().then_some(file)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn content_type(file: &Path) -> &'static str {

@@ -43,7 +43,7 @@ pub fn plain(status: u16, text: &str) -> Response<Body> {
 
 /// The file for a URL path, if it is inside `root`.
 fn resolve(root: &Path, path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(path)?;
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
     let relative = Path::new(decoded.trim_start_matches('/'));
     if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
         return None;
@@ -54,22 +54,6 @@ fn resolve(root: &Path, path: &str) -> Option<PathBuf> {
         return index.is_file().then_some(index);
     }
     file.is_file().then_some(file)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            out.push(u8::from_str_radix(s.get(i + 1..i + 3)?, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The page with the live-reload script before `</body>`. A failed build's problems reach the page through the

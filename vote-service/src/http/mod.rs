@@ -342,39 +342,20 @@ fn parse_case(form: Form, body: &[u8]) -> Result<String, String> {
             }
         }
         Form::Html => {
-            let text = std::str::from_utf8(body).map_err(|_| "表单不是 UTF-8 编码".to_owned())?;
-            let mut found = None;
-            for pair in text.split('&') {
-                if let Some(value) = pair.strip_prefix("case=") {
-                    found = Some(percent_decode(value).ok_or("表单编码不正确")?);
-                }
-            }
-            found.ok_or("表单缺少 case 字段")?
+            std::str::from_utf8(body).map_err(|_| "表单不是 UTF-8 编码".to_owned())?;
+            let case = form_urlencoded::parse(body).filter(|(key, _)| key == "case").last();
+            case.ok_or("表单缺少 case 字段")?.1.into_owned()
         }
     };
     if id.is_empty() || id.len() > 64 {
         return Err("案例编号为空或过长".to_owned());
     }
-    Ok(id)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = s.get(i + 1..i + 3).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
+    // A case id is lowercase ASCII letters, digits and hyphens: anything else (a stray `%`, a replacement character
+    // for bytes that were not UTF-8) is a malformed request, not an unknown case.
+    if !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        return Err("案例编号格式不正确".to_owned());
     }
-    String::from_utf8(out).ok()
+    Ok(id)
 }
 
 fn tally(app: &App) -> Response<Full<Bytes>> {
@@ -523,5 +504,7 @@ mod tests {
         assert!(parse_case(Form::Html, b"case=%+f").is_err(), "a sign is not a hex digit");
         assert!(parse_case(Form::Html, b"case=%zz").is_err());
         assert!(parse_case(Form::Html, b"nothing=here").is_err());
+        assert!(parse_case(Form::Html, b"case=%FF%FE").is_err(), "percent-encoded bytes that are not UTF-8");
+        assert!(parse_case(Form::Json, br#"{"case": "../a"}"#).is_err());
     }
 }
