@@ -6,8 +6,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::content::front_matter::{self, SplitError};
-use crate::content::key_lines::KeyLines;
-use crate::content::site_file::yaml_problem;
+use crate::content::yaml_document;
 use crate::content::{io_message, read_text};
 use crate::diagnostics::{Problem, Report};
 use crate::model::case_id::CaseId;
@@ -121,10 +120,10 @@ pub fn parse_case_text(
         problems.push(Problem::error(&index, Some(line + fm.yaml_first_line - 1), "yaml", message));
         return None;
     }
-    let value: serde_yaml::Value = match serde_yaml::from_str(fm.yaml) {
-        Ok(value) => value,
+    let (value, lines) = match yaml_document::parse(fm.yaml, fm.yaml_first_line) {
+        Ok(parsed) => parsed,
         Err(e) => {
-            problems.push(yaml_problem(&index, fm.yaml_first_line, &e));
+            problems.push(yaml_document::problem(&index, fm.yaml, fm.yaml_first_line, e));
             return None;
         }
     };
@@ -142,7 +141,6 @@ pub fn parse_case_text(
         );
         problems.push(Problem::error(&index, Some(line), "description", message));
     }
-    let lines = KeyLines::index(fm.yaml, fm.yaml_first_line);
     let source = Source { index, folder, lines, front_matter_line: fm.yaml_first_line };
     let id = id?;
     Some(form::parse(id, source, mapping, fm.body.to_owned(), problems))

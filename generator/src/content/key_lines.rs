@@ -19,11 +19,11 @@ impl KeyLines {
     /// Indexes `yaml`, whose first line is line `first_line` of its file. Invalid YAML gives a partial index;
     /// the syntax error itself is reported by the parser that reads the values.
     pub fn index(yaml: &str, first_line: usize) -> Self {
-        let mut indexer = Indexer { frames: Vec::new(), lines: HashMap::new(), offset: first_line.saturating_sub(1) };
+        let mut indexer = Indexer::new(first_line);
         let mut parser = Parser::new_from_str(yaml);
         // A syntax error only ends the index early; see above.
         let _ = parser.load(&mut indexer, false);
-        KeyLines { lines: indexer.lines }
+        indexer.into_lines()
     }
 
     /// The line of `path` (`title`, `images[1]`, `images[1].file`), or of its nearest indexed parent.
@@ -53,13 +53,46 @@ enum FrameKind {
     },
 }
 
-struct Indexer {
+/// Records the line of each key from a parser's events; [`super::yaml_document`] feeds it the events it builds
+/// values from.
+pub(crate) struct Indexer {
     frames: Vec<Frame>,
     lines: HashMap<String, usize>,
     offset: usize,
 }
 
 impl Indexer {
+    /// An indexer of a document whose first line is line `first_line` of its file.
+    pub(crate) fn new(first_line: usize) -> Self {
+        Indexer { frames: Vec::new(), lines: HashMap::new(), offset: first_line.saturating_sub(1) }
+    }
+
+    pub(crate) fn into_lines(self) -> KeyLines {
+        KeyLines { lines: self.lines }
+    }
+
+    /// Takes one event of the parse.
+    pub(crate) fn observe(&mut self, event: &Event, mark: Marker) {
+        let line = mark.line() + self.offset;
+        match event {
+            Event::Scalar(value, ..) if self.place_node(Some(value), line).is_some() => self.finish_value(),
+            Event::Alias(_) if self.place_node(None, line).is_some() => self.finish_value(),
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let path = self.place_node(None, line).unwrap_or_else(|| "?".to_owned());
+                let kind = match event {
+                    Event::MappingStart(..) => FrameKind::Map { key: None },
+                    _ => FrameKind::Seq { next: 0 },
+                };
+                self.frames.push(Frame { path, kind });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.frames.pop();
+                self.finish_value();
+            }
+            _ => {}
+        }
+    }
+
     /// Called for every node. Returns the node's path when it is a value, `None` when it is a mapping key.
     fn place_node(&mut self, scalar: Option<&str>, line: usize) -> Option<String> {
         let Some(frame) = self.frames.last_mut() else {
@@ -97,24 +130,7 @@ fn join(parent: &str, key: &str) -> String {
 
 impl MarkedEventReceiver for Indexer {
     fn on_event(&mut self, event: Event, mark: Marker) {
-        let line = mark.line() + self.offset;
-        match event {
-            Event::Scalar(value, ..) if self.place_node(Some(&value), line).is_some() => self.finish_value(),
-            Event::Alias(_) if self.place_node(None, line).is_some() => self.finish_value(),
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let path = self.place_node(None, line).unwrap_or_else(|| "?".to_owned());
-                let kind = match event {
-                    Event::MappingStart(..) => FrameKind::Map { key: None },
-                    _ => FrameKind::Seq { next: 0 },
-                };
-                self.frames.push(Frame { path, kind });
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                self.frames.pop();
-                self.finish_value();
-            }
-            _ => {}
-        }
+        self.observe(&event, mark);
     }
 }
 

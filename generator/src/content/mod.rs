@@ -12,6 +12,7 @@ pub mod receipts_file;
 pub mod result_files;
 pub mod site_file;
 pub mod site_keys;
+pub mod yaml_document;
 
 use std::path::{Path, PathBuf};
 
