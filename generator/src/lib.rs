@@ -13,7 +13,7 @@
 //! - [`results`] computes the shortlist, the scores, the typical cases and the organisation award from the tally
 //!   and the panels' marks;
 //! - [`preview`] serves the site to editors with live reload and the vote service embedded; [`scaffold`] starts a
-//!   new case.
+//!   new case; [`intake`] imports the submission system's export (`generator import`) with the 审核 report.
 //!
 //! [`check`] ties the first four together for `generator check`; [`build::build`] runs the whole pipeline.
 
@@ -21,6 +21,7 @@ pub mod build;
 pub mod content;
 pub mod diagnostics;
 pub mod images;
+pub mod intake;
 pub mod manifest;
 pub mod markdown;
 pub mod model;
