@@ -60,7 +60,13 @@ impl Application {
 }
 
 /// Reads row `row` of the export, reporting what the sheet alone shows to be wrong.
-pub fn read(row: &Row, columns: &Columns, site: &Site, photos_dir: &Path, problems: &mut Vec<RowProblem>) -> Application {
+pub fn read(
+    row: &Row,
+    columns: &Columns,
+    site: &Site,
+    photos_dir: &Path,
+    problems: &mut Vec<RowProblem>,
+) -> Application {
     let mut r = RowReader { row, columns, problems };
     let id_text = r.cell(ID).code();
     let id = match id_text.parse::<CaseId>() {
@@ -156,8 +162,7 @@ impl RowReader<'_> {
             Ok(Some(date)) => Value::from(date.to_string()),
             Ok(None) => Value::Null,
             Err(text) => {
-                let message =
-                    format!("expected a date such as 2020-07-15, 2020/7/15 or 2020年7月15日, found '{text}'");
+                let message = format!("expected a date such as 2020-07-15, 2020/7/15 or 2020年7月15日, found '{text}'");
                 self.problem(column, Kind::Invalid, message);
                 Value::Null
             }
@@ -205,7 +210,10 @@ impl RowReader<'_> {
         if !text.is_empty() {
             return text;
         }
-        let Some(id) = id else { return String::new() };
+        let Some(id) = id else {
+            self.problem(DESCRIPTION, Kind::Missing, "is empty");
+            return String::new();
+        };
         for extension in ["md", "txt"] {
             let path = photos_dir.join(format!("{id}.{extension}"));
             let Ok(bytes) = std::fs::read(&path) else { continue };

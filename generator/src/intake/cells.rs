@@ -72,10 +72,7 @@ pub fn parse_date(text: &str) -> Option<Date> {
     if let Ok(serial) = text.parse::<f64>() {
         return serial_date(serial);
     }
-    let numbers: Vec<&str> = day_part
-        .trim_end_matches('日')
-        .split(['-', '/', '.', '年', '月'])
-        .collect();
+    let numbers: Vec<&str> = day_part.trim_end_matches('日').split(['-', '/', '.', '年', '月']).collect();
     let [year, month, day] = numbers.as_slice() else { return None };
     if year.len() != 4 || ![month, day].iter().all(|p| (1..=2).contains(&p.len())) {
         return None;

@@ -110,7 +110,9 @@ impl Columns {
                 let header = header_of(name);
                 let listed: Vec<&str> = headers.iter().map(|h| h.trim()).filter(|h| !h.is_empty()).collect();
                 let hint = match did_you_mean(&header, &listed) {
-                    Some(best) => format!(" (did you mean {best}? name it in site.yaml: import.columns: {{{name}: {best}}})"),
+                    Some(best) => {
+                        format!(" (did you mean {best}? name it in site.yaml: import.columns: {{{name}: {best}}})")
+                    }
                     None if header != name => format!(" (site.yaml maps {name} to it)"),
                     None => String::new(),
                 };
@@ -118,8 +120,12 @@ impl Columns {
             }
         }
         let used: Vec<&str> = found.values().map(|(_, h)| h.as_str()).collect();
-        let ignored =
-            headers.iter().map(|h| h.trim()).filter(|h| !h.is_empty() && !used.contains(h)).map(str::to_owned).collect();
+        let ignored = headers
+            .iter()
+            .map(|h| h.trim())
+            .filter(|h| !h.is_empty() && !used.contains(h))
+            .map(str::to_owned)
+            .collect();
         Ok(Columns { found, ignored })
     }
 
@@ -183,13 +189,15 @@ mod tests {
         let wrong = BTreeMap::from([("案例名字".to_owned(), "项目名称".to_owned())]);
         assert_eq!(
             Columns::find(&sheet, &wrong, 1).map(|_| ()).map_err(|e| e.to_string()),
-            Err("import.columns.案例名字: no column of the form is called '案例名字'; did you mean 案例名称?".to_owned())
+            Err("import.columns.案例名字: no column of the form is called '案例名字'; did you mean 案例名称?"
+                .to_owned())
         );
     }
 
     #[test]
     fn a_missing_required_column_is_named() {
-        let err = Columns::find(&headers(&[ID, "案例名字"]), &BTreeMap::new(), 1).map(|_| ()).map_err(|e| e.to_string());
+        let err =
+            Columns::find(&headers(&[ID, "案例名字"]), &BTreeMap::new(), 1).map(|_| ()).map_err(|e| e.to_string());
         assert_eq!(
             err,
             Err("the sheet has no column 案例名称 (did you mean 案例名字? name it in site.yaml: import.columns: \

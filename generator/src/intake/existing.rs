@@ -72,9 +72,9 @@ fn normal(value: &Value) -> Value {
         Value::Number(n) => Value::from(n.to_string()),
         Value::Bool(b) => Value::from(b.to_string()),
         Value::Sequence(items) => Value::Sequence(items.iter().map(normal).collect()),
-        Value::Mapping(map) => Value::Mapping(
-            map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), normal(v))).collect(),
-        ),
+        Value::Mapping(map) => {
+            Value::Mapping(map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), normal(v))).collect())
+        }
         Value::Null | Value::Tagged(_) => value.clone(),
     }
 }
@@ -99,7 +99,8 @@ mod tests {
 
     #[test]
     fn a_case_file_has_front_matter_then_the_description() {
-        let map: Mapping = serde_yaml::from_str("title: 智慧港口\nlaunched: 2020-01-08\nphone: '0532'\n").expect("yaml");
+        let map: Mapping =
+            serde_yaml::from_str("title: 智慧港口\nlaunched: 2020-01-08\nphone: '0532'\n").expect("yaml");
         assert_eq!(
             case_file(&map, "## 建设背景\n\n正文\n"),
             "---\ntitle: 智慧港口\nlaunched: 2020-01-08\nphone: '0532'\n---\n\n## 建设背景\n\n正文\n"

@@ -52,8 +52,10 @@ pub fn reasons(problems: &[&RowProblem], rules: &Rules) -> Vec<String> {
     if errors.iter().any(|p| p.kind == Kind::Early) {
         reasons.push(format!("早于申报开始时间（{}）", month_day(rules.submissions_open)));
     }
-    let mut uploads: Vec<&str> =
-        errors.iter().filter_map(|p| if let Kind::Upload(what) = &p.kind { Some(what.as_str()) } else { None }).collect();
+    let mut uploads: Vec<&str> = errors
+        .iter()
+        .filter_map(|p| if let Kind::Upload(what) = &p.kind { Some(what.as_str()) } else { None })
+        .collect();
     uploads.dedup();
     if !uploads.is_empty() {
         reasons.push(format!("上传材料存在问题：{}", uploads.join("，")));
@@ -78,7 +80,14 @@ pub fn to_csv(verdicts: &[Verdict]) -> Vec<u8> {
     let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(b"\xEF\xBB\xBF".to_vec());
     let lines = verdicts.iter().map(|v| {
         let result = if v.passed() { "通过" } else { "不通过" };
-        [v.row.to_string(), defuse(&v.id), defuse(&v.title), defuse(&v.applicant), result.to_owned(), v.reasons.join("；")]
+        [
+            v.row.to_string(),
+            defuse(&v.id),
+            defuse(&v.title),
+            defuse(&v.applicant),
+            result.to_owned(),
+            v.reasons.join("；"),
+        ]
     });
     let header = ["行号", "案例ID", "案例名称", "申报主体", "结果", "原因"].map(str::to_owned);
     for record in std::iter::once(header).chain(lines) {
@@ -139,7 +148,13 @@ mod tests {
     fn the_report_opens_in_wps_and_excel() {
         let verdicts = [
             Verdict { row: 2, id: "a".into(), title: "=甲".into(), applicant: "乙".into(), reasons: vec![] },
-            Verdict { row: 3, id: "b".into(), title: "丙".into(), applicant: "丁".into(), reasons: vec!["x".into(), "y".into()] },
+            Verdict {
+                row: 3,
+                id: "b".into(),
+                title: "丙".into(),
+                applicant: "丁".into(),
+                reasons: vec!["x".into(), "y".into()],
+            },
         ];
         let text = String::from_utf8(to_csv(&verdicts)).expect("utf-8");
         assert_eq!(

@@ -115,7 +115,10 @@ mod tests {
             Kind::Late
         );
         assert_eq!(kind("images[1].file", "'a.jpg' not found in the case folder"), Kind::Upload("图片2未找到".into()));
-        assert_eq!(kind("images", "lists 3 photos; a case needs exactly 4"), Kind::Upload("图片数量不符（须上传4张图片）".into()));
+        assert_eq!(
+            kind("images", "lists 3 photos; a case needs exactly 4"),
+            Kind::Upload("图片数量不符（须上传4张图片）".into())
+        );
         assert_eq!(kind("credit_code", "invalid unified social credit code: ..."), Kind::Invalid);
     }
 }

@@ -169,9 +169,8 @@ pub fn decode(bytes: &[u8]) -> Result<(Format, String), SheetError> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((Format::CsvUtf8, text.to_owned()));
     }
-    let text = encoding_rs::GB18030
-        .decode_without_bom_handling_and_without_replacement(bytes)
-        .ok_or(SheetError::Encoding)?;
+    let text =
+        encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes).ok_or(SheetError::Encoding)?;
     Ok((Format::CsvGbk, text.into_owned()))
 }
 

@@ -98,7 +98,9 @@ impl Staging {
                 .and_then(|rest| rest.components().next())
                 .and_then(|name| self.rows.get(&*name.as_os_str().to_string_lossy()));
             match staged_row {
-                Some(row) => by_row.push(RowProblem::from_check(*row, &problem.field, &problem.message, problem.severity)),
+                Some(row) => {
+                    by_row.push(RowProblem::from_check(*row, &problem.field, &problem.message, problem.severity))
+                }
                 None if problem.is_error() => content_errors.push(problem.clone()),
                 None => {}
             }
