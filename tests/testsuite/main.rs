@@ -8,6 +8,7 @@ mod deploy;
 mod intake;
 mod integrity;
 mod operations;
+mod pre_commit;
 mod preview;
 mod receipt_check;
 mod results;
