@@ -181,7 +181,7 @@ mod tests {
     #[test]
     fn the_encoding_is_found_and_said() {
         let (gbk, _, _) = encoding_rs::GBK.encode("案例ID,案例名称\n");
-        assert_eq!(decode(&gbk).map(|(f, t)| (f, t)).ok(), Some((Format::CsvGbk, "案例ID,案例名称\n".to_owned())));
+        assert_eq!(decode(&gbk).ok(), Some((Format::CsvGbk, "案例ID,案例名称\n".to_owned())));
         assert_eq!(decode("\u{feff}案例".as_bytes()).ok(), Some((Format::CsvUtf8Bom, "案例".to_owned())));
         assert_eq!(decode("案例".as_bytes()).ok(), Some((Format::CsvUtf8, "案例".to_owned())));
         assert!(matches!(decode(b"\xEF\xBB\xBF\xFF"), Err(SheetError::Encoding)));
