@@ -369,6 +369,13 @@ fn a_dry_run_writes_only_the_report() {
         read(desk.path(), "export.审核.csv")
             .contains("3,late,智慧港口（late）,青岛late有限公司,不通过,超过申报时间（8月21日）\r\n")
     );
+    let among_cases = import(desk.path(), &["export.csv", "--dry-run", "--report", "content/cases/审核.csv"]);
+    assert_eq!(among_cases.code, Some(1));
+    expect![[r#"
+        error: the 审核 report content/cases/审核.csv would be written inside the cases folder; name another place with --report
+    "#]]
+    .assert_eq(&among_cases.stderr);
+    assert_eq!(files_of(&desk.path().join("content")), before, "the content is untouched");
 }
 
 #[test]
