@@ -127,10 +127,13 @@ fn an_xlsx_export_becomes_case_folders_that_pass_check() {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     let date = Format::new().set_num_format("yyyy-mm-dd");
+    // A title row above the table, and required columns marked with *, as exports have them.
+    sheet.write_string(0, 0, "2020青岛信息化典型案例申报汇总").expect("title row");
     for (column, header) in HEADERS.iter().enumerate() {
-        sheet.write_string(0, column as u16, *header).expect("header");
+        let header = if column < 3 { format!("*{header}") } else { (*header).to_owned() };
+        sheet.write_string(1, column as u16, header).expect("header");
     }
-    for (r, id) in [(1, "port-automation"), (2, "smart-water")] {
+    for (r, id) in [(2, "port-automation"), (3, "smart-water")] {
         for (column, cell) in row(id, &[]).iter().enumerate() {
             sheet.write_string(r, column as u16, cell).expect("cell");
         }
@@ -140,8 +143,8 @@ fn an_xlsx_export_becomes_case_folders_that_pass_check() {
         sheet.write_number(r, 10, 44_027.0).expect("serial");
         sheet.write_number(r, 14, 18_663_956_505.0).expect("phone");
     }
-    sheet.write_string(2, 1, "智慧水务").expect("title");
-    sheet.write_string(2, 8, "大数据").expect("domain by name");
+    sheet.write_string(3, 1, "智慧水务").expect("title");
+    sheet.write_string(3, 8, "大数据").expect("domain by name");
     workbook.save(desk.path().join("申报导出.xlsx")).expect("save");
 
     let out = import(desk.path(), &["申报导出.xlsx"]);
@@ -150,8 +153,8 @@ fn an_xlsx_export_becomes_case_folders_that_pass_check() {
     expect![[r#"
         read 申报导出.xlsx: workbook (first worksheet), 2 applications
         columns not imported: 备注
-        row 2: wrote content/cases/port-automation
-        row 3: wrote content/cases/smart-water
+        row 3: wrote content/cases/port-automation
+        row 4: wrote content/cases/smart-water
         审核 report: 申报导出.审核.csv (2 通过, 0 不通过)
     "#]]
     .assert_eq(&out.stdout);
@@ -198,8 +201,8 @@ fn an_xlsx_export_becomes_case_folders_that_pass_check() {
     assert_eq!(photos["photo-3.png"], fs::read(desk.path().join("photos/photo-3.png")).expect("photo"));
     expect![[r#"
         ﻿行号,案例ID,案例名称,申报主体,结果,原因
-        2,port-automation,智慧港口（port-automation）,青岛port-automation有限公司,通过,
-        3,smart-water,智慧水务,青岛smart-water有限公司,通过,
+        3,port-automation,智慧港口（port-automation）,青岛port-automation有限公司,通过,
+        4,smart-water,智慧水务,青岛smart-water有限公司,通过,
     "#]]
     .assert_eq(&read(desk.path(), "申报导出.审核.csv").replace("\r\n", "\n"));
     check_passes(desk.path());

@@ -81,7 +81,7 @@ pub enum ColumnsError {
 }
 
 impl Columns {
-    /// Finds the form's columns among `headers` (trimmed), with `mapping` from `site.yaml` (form column -> header).
+    /// Finds the form's columns among `headers` (as the sheet gives them: one line, no `*`), with `mapping` from `site.yaml` (form column -> header).
     pub fn find(
         headers: &[String],
         mapping: &BTreeMap<String, String>,
@@ -101,7 +101,7 @@ impl Columns {
         let mut found = BTreeMap::new();
         for name in names {
             let header = header_of(name);
-            if let Some(at) = headers.iter().position(|h| h.trim() == header) {
+            if let Some(at) = headers.iter().position(|h| *h == header) {
                 found.insert(name, (at, header));
             }
         }

@@ -117,7 +117,8 @@ pub fn import(options: &Options) -> Result<Outcome, ImportError> {
     }
     let report_path = options.report.clone().unwrap_or_else(|| default_report_path(&options.sheet));
     refuse_report_among_cases(&report_path, &options.content)?;
-    let sheet = sheet::read(&options.sheet).map_err(|e| ImportError::Sheet(options.sheet.clone(), e))?;
+    let id_header = site.import.columns.get(columns::ID).map_or(columns::ID, String::as_str);
+    let sheet = sheet::read(&options.sheet, id_header).map_err(|e| ImportError::Sheet(options.sheet.clone(), e))?;
     let columns = Columns::find(&sheet.headers, &site.import.columns, sheet.header_row)
         .map_err(|e| ImportError::Columns(options.sheet.clone(), e))?;
     let mut problems = Vec::new();

@@ -74,8 +74,9 @@ pub enum SheetError {
 }
 
 /// Reads `path`: a workbook when its name ends in .xlsx, .xlsm, .xls or .ods (or it starts as a zip file does),
-/// else CSV.
-pub fn read(path: &Path) -> Result<Sheet, SheetError> {
+/// else CSV. The header row is the first row with a cell `id_header` (so that a title row above the table is
+/// skipped), else the first row that is not empty.
+pub fn read(path: &Path, id_header: &str) -> Result<Sheet, SheetError> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let is_workbook = match extension.as_str() {
         "xlsx" | "xlsm" | "xls" | "ods" => true,
@@ -83,7 +84,7 @@ pub fn read(path: &Path) -> Result<Sheet, SheetError> {
         _ => starts_like_a_zip(path)?,
     };
     let (format, grid) = if is_workbook { (Format::Workbook, read_workbook(path)?) } else { read_csv(path)? };
-    from_grid(format, grid)
+    from_grid(format, grid, id_header)
 }
 
 fn starts_like_a_zip(path: &Path) -> Result<bool, SheetError> {
@@ -96,12 +97,20 @@ fn starts_like_a_zip(path: &Path) -> Result<bool, SheetError> {
 /// Cells by (row number, cells), the header row first.
 type Grid = Vec<(usize, Vec<Cell>)>;
 
-fn from_grid(format: Format, grid: Grid) -> Result<Sheet, SheetError> {
-    let mut rows = grid.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.line().is_empty()));
+fn from_grid(format: Format, grid: Grid, id_header: &str) -> Result<Sheet, SheetError> {
+    let mut rows: Vec<(usize, Vec<Cell>)> =
+        grid.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.line().is_empty())).collect();
+    let at = rows.iter().position(|(_, cells)| cells.iter().any(|c| header_text(c) == id_header)).unwrap_or(0);
+    let mut rows = rows.drain(at..);
     let (header_row, header_cells) = rows.next().ok_or(SheetError::Empty)?;
-    let headers = header_cells.iter().map(Cell::line).collect();
+    let headers = header_cells.iter().map(header_text).collect();
     let rows = rows.map(|(number, cells)| Row { number, cells }).collect();
     Ok(Sheet { format, header_row, headers, rows })
+}
+
+/// A header as compared with the form's column names: one line, without the `*` that marks a required entry.
+fn header_text(cell: &Cell) -> String {
+    cell.line().trim_matches(['*', '＊', ' ']).to_owned()
 }
 
 fn read_workbook(path: &Path) -> Result<Grid, SheetError> {
@@ -188,15 +197,18 @@ mod tests {
     }
 
     #[test]
-    fn empty_rows_are_skipped_and_numbers_kept() {
+    fn the_header_row_is_found_and_empty_rows_are_skipped() {
         let grid = vec![
             (1, vec![Cell::Empty]),
-            (2, vec![Cell::Text("案例ID".into())]),
-            (3, vec![Cell::Text(" ".into())]),
-            (4, vec![Cell::Text("a".into())]),
+            (2, vec![Cell::Text("2020年申报汇总".into())]),
+            (3, vec![Cell::Text("*案例ID".into()), Cell::Text("案例名称".into())]),
+            (4, vec![Cell::Text(" ".into())]),
+            (5, vec![Cell::Text("a".into())]),
         ];
-        let sheet = from_grid(Format::CsvUtf8, grid).expect("rows");
-        assert_eq!((sheet.header_row, sheet.headers.clone()), (2, vec!["案例ID".to_owned()]));
-        assert_eq!(sheet.rows.iter().map(|r| r.number).collect::<Vec<_>>(), [4]);
+        let sheet = from_grid(Format::CsvUtf8, grid.clone(), "案例ID").expect("rows");
+        assert_eq!((sheet.header_row, sheet.headers.clone()), (3, vec!["案例ID".to_owned(), "案例名称".to_owned()]));
+        assert_eq!(sheet.rows.iter().map(|r| r.number).collect::<Vec<_>>(), [5]);
+        let without_id = from_grid(Format::CsvUtf8, grid, "编号").expect("rows");
+        assert_eq!(without_id.header_row, 2, "else the first row that is not empty");
     }
 }
