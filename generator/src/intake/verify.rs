@@ -1,6 +1,6 @@
 //! Every rule of `generator check` applied to the cases the rows would write: each would-be case folder (its
-//! `index.md` and its photos) is written into a staging folder inside the content folder, read back as `check`
-//! reads cases, and checked together with the content's other cases by the rules of [`crate::rules`]. Each problem
+//! `index.md` and its photos) is written into a hidden staging folder inside the cases folder (which `check`,
+//! `build` and the preview pass over), read back as `check` reads cases, and checked together with the content's other cases by the rules of [`crate::rules`]. Each problem
 //! found in a staged case is led back to its row and column.
 
 use std::collections::BTreeMap;
@@ -13,8 +13,8 @@ use crate::intake::existing::ExistingCase;
 use crate::intake::row_problem::RowProblem;
 use crate::rules::{self, photos::Inspection};
 
-/// The would-be case folders, in a hidden folder of the content (so that moving one into `cases/` is a rename),
-/// removed when dropped.
+/// The would-be case folders, in a hidden folder of `cases/` (so that moving one into place is a rename), removed
+/// when dropped.
 pub struct Staging {
     dir: tempfile::TempDir,
     /// Staged folder name -> row.
@@ -23,7 +23,9 @@ pub struct Staging {
 
 impl Staging {
     pub fn new(content_root: &Path) -> std::io::Result<Staging> {
-        let dir = tempfile::Builder::new().prefix(".import-").tempdir_in(content_root)?;
+        let cases = content_root.join("cases");
+        std::fs::create_dir_all(&cases)?;
+        let dir = tempfile::Builder::new().prefix(".import-").tempdir_in(cases)?;
         std::fs::create_dir(dir.path().join("cases"))?;
         Ok(Staging { dir, rows: BTreeMap::new() })
     }
