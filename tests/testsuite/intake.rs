@@ -402,4 +402,13 @@ fn site_yaml_maps_the_columns_of_another_submission_system_and_descriptions_come
         error: export.csv: the sheet has no column 项目名称 (site.yaml maps 案例名称 to it); the header row (row 1) has: 案例ID, 案例名称, 申报主体, 所属集团, 统一社会信用代码, 承建单位, 推荐单位, 类别, 领域, 投入运营时间, 提交时间, 案例简介, 关键词, 联系人, 联系电话, 电子邮箱, 图片1, 图片2, 图片3, 图片4, 图片说明1, 图片说明2, 图片说明3, 图片说明4, 案例介绍, 备注
     "#]]
     .assert_eq(&out.stderr);
+
+    fs::write(&site, read(desk.path(), "content/site.yaml").replace("案例名称: 项目名称", "案例名字: 项目名称"))
+        .expect("site");
+    let out = import(desk.path(), &["export.csv"]);
+    assert_eq!(out.code, Some(1));
+    expect![[r#"
+        error: content/site.yaml:29: import.columns.案例名字: no column of the form is called '案例名字'; did you mean 案例名称?
+    "#]]
+    .assert_eq(&out.stderr);
 }

@@ -117,4 +117,14 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn the_import_section_is_known() {
+        let site: Value =
+            serde_yaml::from_str("import:\n  columns: {案例名称: 项目名称}\n  colums: {}\n").expect("yaml");
+        assert_eq!(
+            unknown_keys(&site),
+            [("import.colums".to_owned(), "unknown field; did you mean `columns`?".to_owned())]
+        );
+    }
 }

@@ -80,6 +80,21 @@ pub enum ColumnsError {
     Missing(String, String, usize, String),
 }
 
+/// Refuses a mapping in `site.yaml` whose key is no column of the form, with the closest one.
+pub fn check_mapping(mapping: &BTreeMap<String, String>) -> Result<(), ColumnsError> {
+    let names: Vec<&str> = FIELDS.iter().map(|(name, _)| *name).collect();
+    for form_column in mapping.keys() {
+        if !names.contains(&form_column.as_str()) {
+            let hint = match did_you_mean(form_column, &names) {
+                Some(best) => format!("no column of the form is called '{form_column}'; did you mean {best}?"),
+                None => format!("no column of the form is called '{form_column}'; they are {}", names.join(", ")),
+            };
+            return Err(ColumnsError::UnknownMapping(form_column.clone(), hint));
+        }
+    }
+    Ok(())
+}
+
 impl Columns {
     /// Finds the form's columns among `headers` (as the sheet gives them: one line, no `*`), with `mapping` from `site.yaml` (form column -> header).
     pub fn find(
@@ -87,16 +102,8 @@ impl Columns {
         mapping: &BTreeMap<String, String>,
         header_row: usize,
     ) -> Result<Columns, ColumnsError> {
+        check_mapping(mapping)?;
         let names: Vec<&str> = FIELDS.iter().map(|(name, _)| *name).collect();
-        for form_column in mapping.keys() {
-            if !names.contains(&form_column.as_str()) {
-                let hint = match did_you_mean(form_column, &names) {
-                    Some(best) => format!("no column of the form is called '{form_column}'; did you mean {best}?"),
-                    None => format!("no column of the form is called '{form_column}'; they are {}", names.join(", ")),
-                };
-                return Err(ColumnsError::UnknownMapping(form_column.clone(), hint));
-            }
-        }
         let header_of = |name: &str| mapping.get(name).map_or(name, String::as_str).to_owned();
         let mut found = BTreeMap::new();
         for name in names {

@@ -112,6 +112,9 @@ pub fn import(options: &Options) -> Result<Outcome, ImportError> {
         return Err(ImportError::Content(format!("{}\nfix site.yaml first: the rules come from it", lines.join("\n"))));
     };
     let site = site_file.site.clone();
+    if let Err(ColumnsError::UnknownMapping(key, message)) = columns::check_mapping(&site.import.columns) {
+        return Err(ImportError::Content(site_file.error(&format!("import.columns.{key}"), message).to_string()));
+    }
     if !options.photos.is_dir() {
         return Err(ImportError::NoPhotos(options.photos.clone()));
     }
