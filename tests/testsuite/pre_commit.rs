@@ -7,6 +7,7 @@ use std::process::Command;
 
 use expect_test::expect;
 use hall_tests::binaries::{binary, workspace_root};
+use hall_tests::photos::truncated_jpeg;
 use hall_tests::run::generator;
 use hall_tests::site::copy_dir;
 
@@ -82,6 +83,36 @@ fn check_staged_does_not_see_an_unstaged_edit() {
         photo.stderr
     );
     assert!(!photo.stderr.contains("launched"), "the unstaged edit is still not seen: {}", photo.stderr);
+}
+
+#[test]
+fn check_staged_decodes_the_photos_of_changed_cases_only() {
+    let repo = repository();
+    let case = repo.path().join("content/cases/submitted-on-last-day");
+    let index = fs::read_to_string(case.join("index.md")).expect("case");
+    fs::write(case.join("index.md"), index.replace("photo-4.png", "photo-4.jpg")).expect("edit");
+    fs::write(case.join("photo-4.jpg"), truncated_jpeg(2_000)).expect("a photo cut short");
+    assert!(git(repo.path(), &["add", "-A"]).0);
+    assert!(git(repo.path(), &["commit", "-q", "-m", "a truncated photo, committed without the hook"]).0);
+
+    let other = repo.path().join("content/cases/launched-on-cutoff-day/index.md");
+    let text = fs::read_to_string(&other).expect("case");
+    fs::write(&other, text.replace("summary: ", "summary: 新")).expect("edit");
+    assert!(git(repo.path(), &["add", "-A"]).0);
+    let quick = generator(&["check", "--staged"], repo.path());
+    assert_eq!(quick.code, Some(0), "an unchanged case's photos are checked by their headers only: {}", quick.stderr);
+    assert!(quick.stdout.contains("(1 changed, their photos decoded)"), "{}", quick.stdout);
+
+    fs::write(case.join("index.md"), index.replace("photo-4.png", "photo-4.jpg") + "\n补充。\n").expect("edit");
+    assert!(git(repo.path(), &["add", "-A"]).0);
+    let full = generator(&["check", "--staged"], repo.path());
+    assert_eq!(full.code, Some(1));
+    assert!(
+        full.stderr
+            .contains("content/cases/submitted-on-last-day/index.md:18: images[3].file: 'photo-4.jpg' is truncated"),
+        "a changed case's photos are decoded: {}",
+        full.stderr
+    );
 }
 
 #[test]
