@@ -68,7 +68,7 @@ fn check_staged_does_not_see_an_unstaged_edit() {
     let staged = generator(&["check", "--staged"], repo.path());
     assert_eq!(staged.code, Some(0), "{}", staged.stderr);
     expect![[r#"
-        checked 9 cases staged in content (0 changed, their photos decoded): no errors (2 warnings)
+        checked 9 cases staged in content (no case changed: photos checked by their headers): no errors (2 warnings)
     "#]]
     .assert_eq(&staged.stdout);
     fs::write(repo.path().join("content/cases/submitted-on-last-day/photo-2.png"), b"not a photo").expect("edit");
@@ -101,7 +101,7 @@ fn check_staged_decodes_the_photos_of_changed_cases_only() {
     assert!(git(repo.path(), &["add", "-A"]).0);
     let quick = generator(&["check", "--staged"], repo.path());
     assert_eq!(quick.code, Some(0), "an unchanged case's photos are checked by their headers only: {}", quick.stderr);
-    assert!(quick.stdout.contains("(1 changed, their photos decoded)"), "{}", quick.stdout);
+    assert!(quick.stdout.contains("(photos decoded for the 1 changed case)"), "{}", quick.stdout);
 
     fs::write(case.join("index.md"), index.replace("photo-4.png", "photo-4.jpg") + "\n补充。\n").expect("edit");
     assert!(git(repo.path(), &["add", "-A"]).0);
@@ -131,7 +131,10 @@ fn the_pre_commit_hook_keeps_a_broken_case_out_of_the_repository() {
     assert!(git(repo.path(), &["add", CASE]).0);
     let (committed, said) = git(repo.path(), &["commit", "-q", "-m", "fixed"]);
     assert!(committed, "{said}");
-    assert!(said.contains("checked 9 cases staged in content (1 changed, their photos decoded): no errors"), "{said}");
+    assert!(
+        said.contains("checked 9 cases staged in content (photos decoded for the 1 changed case): no errors"),
+        "{said}"
+    );
 }
 
 #[test]

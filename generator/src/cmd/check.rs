@@ -59,9 +59,12 @@ fn execute_staged(args: &Args) -> ExitCode {
         eprintln!("the commit is refused: fix and `git add` the files above, then commit again");
         return ExitCode::from(1);
     }
-    let changed = content.forms.iter().filter(|f| decode(f) == Inspection::FullDecode).count();
+    let decoded = match content.forms.iter().filter(|f| decode(f) == Inspection::FullDecode).count() {
+        0 => "no case changed: photos checked by their headers".to_owned(),
+        n => format!("photos decoded for the {n} changed {}", plural(n, "case", "cases")),
+    };
     println!(
-        "checked {} cases staged in {} ({changed} changed, their photos decoded): no errors{}",
+        "checked {} cases staged in {} ({decoded}): no errors{}",
         content.forms.len(),
         args.content.display(),
         warnings(&report)
