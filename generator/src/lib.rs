@@ -13,14 +13,16 @@
 //! - [`results`] computes the shortlist, the scores, the typical cases and the organisation award from the tally
 //!   and the panels' marks;
 //! - [`preview`] serves the site to editors with live reload and the vote service embedded; [`scaffold`] starts a
-//!   new case.
+//!   new case; [`intake`] imports the submission system's export (`generator import`) with the 审核 report.
 //!
-//! [`check`] ties the first four together for `generator check`; [`build::build`] runs the whole pipeline.
+//! [`check`] ties the first four together for `generator check` ([`staged`] gives it the content as a commit would
+//! hold it, for `generator check --staged`); [`build::build`] runs the whole pipeline.
 
 pub mod build;
 pub mod content;
 pub mod diagnostics;
 pub mod images;
+pub mod intake;
 pub mod manifest;
 pub mod markdown;
 pub mod model;
@@ -31,6 +33,7 @@ pub mod results;
 pub mod rules;
 pub mod scaffold;
 pub mod search;
+pub mod staged;
 
 use std::path::Path;
 
@@ -41,9 +44,24 @@ use results::{CaseFacts, Results};
 /// Reads `content_dir` and checks every rule, returning what was read, the results once the vote is over, and every
 /// problem found. The results' inputs are checked only when the cases themselves have no error.
 pub fn check(content_dir: &Path, photos: rules::photos::Inspection) -> (Content, Option<Results>, Report) {
+    check_photos_by_case(content_dir, &|_| photos)
+}
+
+/// As [`check`], each case's photos examined as `inspection_of` says: `check --staged` decodes fully only the photos
+/// of the cases a commit changes, and reads the headers of the others.
+pub fn check_photos_by_case(
+    content_dir: &Path,
+    inspection_of: &dyn Fn(&model::form::ApplicationForm) -> rules::photos::Inspection,
+) -> (Content, Option<Results>, Report) {
     let mut report = Report::default();
     let content = content::read(content_dir, &mut report);
-    rules::check(&content, photos, &mut report);
+    rules::check_all_but_photos(&content, &mut report);
+    if let Some(site_file) = &content.site {
+        for inspection in [rules::photos::Inspection::FullDecode, rules::photos::Inspection::Header] {
+            let forms: Vec<_> = content.forms.iter().filter(|f| inspection_of(f) == inspection).cloned().collect();
+            rules::photos::check(&forms, &site_file.site.rules, inspection, &mut report);
+        }
+    }
     let results = match &content.site {
         Some(site_file) if !report.has_errors() => {
             let files = content::result_files::read(content_dir, &mut report);

@@ -26,6 +26,8 @@ enum Command {
     Explain(cmd::explain::Args),
     /// Create a new case folder with a commented front matter.
     New(cmd::new::Args),
+    /// Import the submission system's export (XLSX or CSV): a case folder per passing row, and the 审核 report.
+    Import(cmd::import::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,5 +38,6 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::execute(args),
         Command::New(args) => cmd::new::execute(args),
         Command::Explain(args) => cmd::explain::execute(args),
+        Command::Import(args) => cmd::import::execute(args),
     }
 }

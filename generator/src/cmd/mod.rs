@@ -3,6 +3,7 @@
 pub mod build;
 pub mod check;
 pub mod explain;
+pub mod import;
 pub mod new;
 pub mod serve;
 

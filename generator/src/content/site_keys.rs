@@ -10,7 +10,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde_yaml::{Mapping, Value};
 
 use crate::model::form::unknown_key_message;
-use crate::model::site::{Election, Rules, Scoring, Site, Taxonomy, Term, Weights};
+use crate::model::site::{Election, ImportSettings, Rules, Scoring, Site, Taxonomy, Term, Weights};
 
 /// Every unknown key of `site` (the whole file as a YAML value), as its dotted path (`election.clozes`) and the
 /// message for it.
@@ -18,11 +18,12 @@ pub fn unknown_keys(site: &Value) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let Value::Mapping(top) = site else { return found };
     check_map(top, fields_of::<Site>(), "", &mut found);
-    let sections: [(&str, &[&str]); 4] = [
+    let sections: [(&str, &[&str]); 5] = [
         ("election", fields_of::<Election>()),
         ("rules", fields_of::<Rules>()),
         ("scoring", fields_of::<Scoring>()),
         ("taxonomy", fields_of::<Taxonomy>()),
+        ("import", fields_of::<ImportSettings>()),
     ];
     for (section, known) in sections {
         if let Some(Value::Mapping(map)) = top.get(section) {
@@ -114,6 +115,16 @@ mod tests {
                 ("scoring.weights.vote".to_owned(), "unknown field; did you mean `votes`?".to_owned()),
                 ("taxonomy.domains[0].nmae".to_owned(), "unknown field; did you mean `name`?".to_owned()),
             ]
+        );
+    }
+
+    #[test]
+    fn the_import_section_is_known() {
+        let site: Value =
+            serde_yaml::from_str("import:\n  columns: {案例名称: 项目名称}\n  colums: {}\n").expect("yaml");
+        assert_eq!(
+            unknown_keys(&site),
+            [("import.colums".to_owned(), "unknown field; did you mean `columns`?".to_owned())]
         );
     }
 }

@@ -36,6 +36,9 @@ pub struct Site {
     /// Cases on one page of a category or domain listing.
     #[serde(default = "default_listing_page_size")]
     pub listing_page_size: usize,
+    /// How `generator import` reads the submission system's export.
+    #[serde(default)]
+    pub import: ImportSettings,
 }
 
 fn default_listing_page_size() -> usize {
@@ -231,4 +234,13 @@ impl Taxonomy {
     pub fn domain(&self, id: &str) -> Option<&Term> {
         self.domains.iter().find(|t| t.id == id)
     }
+}
+
+/// `import:` in `site.yaml`: how `generator import` reads the submission system's export.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ImportSettings {
+    /// The form's column name (案例名称) to the header the export gives it (项目名称), for systems that name
+    /// columns differently. Columns not listed go by the form's own names.
+    #[serde(default)]
+    pub columns: std::collections::BTreeMap<String, String>,
 }
