@@ -11,5 +11,6 @@ mod preview;
 mod receipt_check;
 mod results;
 mod review;
+mod search;
 mod vote_attacks;
 mod votes;

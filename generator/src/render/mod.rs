@@ -5,6 +5,7 @@
 pub mod integrity;
 pub mod pages;
 pub mod results;
+pub mod tags;
 pub mod theme;
 pub mod views;
 

@@ -18,6 +18,9 @@ use super::RenderError;
 use super::theme::error_chain;
 use super::views::{CaseCard, CaseView, SiteView, TermView};
 
+/// How many tags the empty search page suggests.
+const POPULAR_TAGS: usize = 16;
+
 /// One page to render.
 pub struct Page {
     /// Output path relative to the site root, e.g. `cases/x/index.html`.
@@ -193,6 +196,8 @@ pub fn page_of(data: &SiteData<'_>, key: PageKey, all: &[PageKey], more_paths: &
         PageKey::Search => {
             let mut search = Context::new();
             search.insert("search_index", &data.search_index);
+            let tags = data.cases.iter().map(|c| c.tags.as_slice());
+            search.insert("popular_tags", &super::tags::popular(&site.root, tags, POPULAR_TAGS));
             page(site, "search/", "search.html", "搜索案例", search)
         }
         PageKey::NotFound => Page {
