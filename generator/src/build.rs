@@ -291,7 +291,13 @@ pub fn rebuild(
     // A change of votes' shortlist or ranks shows on other cases' pages too.
     for (id, outcome) in &data.outcomes {
         if memory.outcomes.get(id) != Some(outcome) {
-            keys.extend(Placement::index(&memory.views, id).map(PageKey::Case));
+            let index = Placement::index(&memory.views, id);
+            keys.extend(index.map(PageKey::Case));
+            // Listings show the case's badge and follow the results' order.
+            if let Some(card) = index.map(|i| &memory.views[i].card) {
+                keys.extend(pages::listing_keys(data, TermKind::Category, &card.category.id));
+                keys.extend(pages::listing_keys(data, TermKind::Domain, &card.domain.id));
+            }
         }
     }
     let results_pages = rendering.results_pages();

@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod decisions;
 mod deploy;
+mod exhibition;
 mod integrity;
 mod operations;
 mod preview;

@@ -177,6 +177,7 @@ pub fn page_of(data: &SiteData<'_>, key: PageKey, all: &[PageKey], more_paths: &
         PageKey::Home => {
             let mut home = Context::new();
             home.insert("featured", &data.featured);
+            home.insert("badges", &badges(data));
             page(site, "", "index.html", &site.title, home)
         }
         PageKey::Case(i) => {
@@ -228,9 +229,20 @@ fn terms<'a>(data: &SiteData<'a>, kind: TermKind) -> &'a [TermView] {
     }
 }
 
-/// The cards of the term's cases, in the hall's order.
+/// The cards of the term's cases: in the hall's order, and once results exist in their order (typical cases, the
+/// rest of the shortlist, the others; in a domain the first of each category, then the second, and so on).
 fn members<'a>(data: &SiteData<'a>, kind: TermKind, term_id: &str) -> Vec<&'a CaseCard> {
-    data.cases.iter().map(|c| &c.card).filter(|c| kind.of(c) == term_id).collect()
+    let mut cards: Vec<&CaseCard> = data.cases.iter().map(|c| &c.card).filter(|c| kind.of(c) == term_id).collect();
+    if !data.outcomes.is_empty() {
+        // A stable sort: equal places keep the hall's order.
+        cards.sort_by_key(|c| data.outcomes.get(&c.id).map_or(usize::MAX, |o| o.order));
+    }
+    cards
+}
+
+/// The badge (典型案例, 入围) of every case that has one, by id, for the cards.
+fn badges<'a>(data: &'a SiteData<'_>) -> std::collections::BTreeMap<&'a str, &'static str> {
+    data.outcomes.iter().filter_map(|(id, o)| o.badge().map(|b| (id.as_str(), b))).collect()
 }
 
 /// The folder of page `number` of a listing, e.g. `categories/x/page/2/`.
@@ -258,6 +270,7 @@ fn listing_page(data: &SiteData<'_>, kind: TermKind, term: usize, n: usize) -> P
     context.insert("kind", kind.folder());
     context.insert("kind_name", kind.name());
     context.insert("cases", &chunk);
+    context.insert("badges", &badges(data));
     context.insert("pagination", &pagination);
     let title = if n == 1 { view.name.clone() } else { format!("{}（第{n}页）", view.name) };
     page(data.site, &listing_path(data, kind, term, n), "listing.html", &title, context)
