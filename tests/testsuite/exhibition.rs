@@ -65,3 +65,17 @@ fn after_the_results_listings_are_in_rank_order_with_badges() {
     let home = read("index.html");
     assert!(home.contains(">典型案例</span>"), "the featured cases show their badges");
 }
+
+#[test]
+fn the_home_page_names_the_hall_once_and_opens_with_the_featured_cases_photos() {
+    let home = std::fs::read_to_string(hall_tests::site::sample_during_vote().0.join("index.html")).expect("home");
+    let body = home.split("<body").nth(1).expect("a body");
+    assert_eq!(body.matches("2020青岛信息化典型案例网上展厅").count(), 1, "the title once, in the h1");
+    assert!(body.contains("<a class=\"brand\" href=\"/\">网上展厅</a>"));
+    let mosaic = body.split("class=\"hero-mosaic\"").nth(1).and_then(|m| m.split("</div>").next()).expect("mosaic");
+    // The second photo of each featured case: not the picture of its card below.
+    for photo in ["port-automation-terminal/photo-2-", "medical-insurance-mobile-pay/photo-2-"] {
+        assert!(mosaic.contains(photo), "{photo} in the entrance");
+    }
+    assert_eq!(mosaic.matches("<picture>").count(), 3);
+}

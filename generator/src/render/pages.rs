@@ -18,6 +18,8 @@ use super::RenderError;
 use super::theme::error_chain;
 use super::views::{CaseCard, CaseView, SiteView, TermView};
 
+/// How many photos the home page's entrance shows.
+const HERO_PHOTOS: usize = 3;
 /// How many tags the empty search page suggests.
 const POPULAR_TAGS: usize = 16;
 
@@ -178,6 +180,7 @@ pub fn page_of(data: &SiteData<'_>, key: PageKey, all: &[PageKey], more_paths: &
             let mut home = Context::new();
             home.insert("featured", &data.featured);
             home.insert("badges", &badges(data));
+            home.insert("hero_photos", &hero_photos(data));
             page(site, "", "index.html", &site.title, home)
         }
         PageKey::Case(i) => {
@@ -238,6 +241,17 @@ fn members<'a>(data: &SiteData<'a>, kind: TermKind, term_id: &str) -> Vec<&'a Ca
         cards.sort_by_key(|c| data.outcomes.get(&c.id).map_or(usize::MAX, |o| o.order));
     }
     cards
+}
+
+/// The photos of the home page's entrance: of each featured case its second photo, so that the mosaic does not
+/// repeat the cards' pictures below it (its first when it has one only).
+fn hero_photos<'a>(data: &'a SiteData<'_>) -> Vec<&'a super::views::PictureView> {
+    data.featured
+        .iter()
+        .filter_map(|card| data.cases.iter().find(|c| c.card.id == card.id))
+        .filter_map(|c| c.photos.get(1).or(c.photos.first()))
+        .take(HERO_PHOTOS)
+        .collect()
 }
 
 /// The badge (典型案例, 入围) of every case that has one, by id, for the cards.

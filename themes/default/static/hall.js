@@ -18,21 +18,32 @@
     return Number(parts[1]) + "月" + Number(parts[2]) + "日";
   }
 
-  // The voting status in words, by state: the service's codes.
+  // Days from `from` to `to` (YYYY-MM-DD).
+  function daysBetween(from, to) {
+    return Math.round((Date.parse(to + "T00:00:00Z") - Date.parse(from + "T00:00:00Z")) / 86400000);
+  }
+
+  // The voting status in words, by state (the service's codes), with the days to go when today is known.
   var STATES = {
-    not_open: function (opens) { return "投票将于" + monthDay(opens) + "开始"; },
-    open: function (opens, closes) { return "投票进行中，" + monthDay(closes) + "截止"; },
+    not_open: function (opens, closes, day) {
+      var wait = day ? daysBetween(day, opens) : 0;
+      return "投票将于" + monthDay(opens) + "开始" + (wait > 0 ? "，还有 " + wait + " 天" : "");
+    },
+    open: function (opens, closes, day) {
+      var left = day ? daysBetween(day, closes) + 1 : 0;
+      return "投票进行中，" + monthDay(closes) + "截止" + (left > 1 ? "，还剩 " + left + " 天" : left === 1 ? "，今天是最后一天" : "");
+    },
     closed: function (opens, closes) { return "投票已于" + monthDay(closes) + "结束"; }
   };
 
-  function showStatus(el, code) {
+  function showStatus(el, code, day) {
     var strong = el.querySelector("strong.vote-state");
     if (!strong) {
       strong = document.createElement("strong");
       strong.className = "vote-state";
       el.insertBefore(strong, el.firstChild);
     }
-    strong.textContent = STATES[code](el.dataset.opens, el.dataset.closes) + "。";
+    strong.textContent = STATES[code](el.dataset.opens, el.dataset.closes, day) + "。";
   }
 
   // The day after `iso` (YYYY-MM-DD), as YYYY-MM-DD.
@@ -102,7 +113,7 @@
       var now = today(el.dataset.tz);
       if (!now) return;
       var code = now < el.dataset.opens ? "not_open" : now > el.dataset.closes ? "closed" : "open";
-      showStatus(el, code);
+      showStatus(el, code, now);
       voting = { code: code, day: now };
     });
     var endpoint = els.length ? els[0].dataset.endpoint : null;
@@ -113,7 +124,7 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (body) {
         if (body && STATES.hasOwnProperty(body.code)) {
-          els.forEach(function (el) { showStatus(el, body.code); });
+          els.forEach(function (el) { showStatus(el, body.code, body.day || voting.day); });
           voting = { code: body.code, day: body.day || voting.day };
           announce();
         } else {
