@@ -1,6 +1,8 @@
 //! The hall as an exhibition once results exist: the pages name the scores in Chinese, celebrate the typical cases,
 //! and the listings show badges in the results' order (what the built HTML says; the browser tests look at it).
 
+use std::time::Duration;
+
 use hall_tests::site::{attribute_values, sample};
 
 fn read(path: &str) -> String {
@@ -78,4 +80,63 @@ fn the_home_page_names_the_hall_once_and_opens_with_the_featured_cases_photos() 
         assert!(mosaic.contains(photo), "{photo} in the entrance");
     }
     assert_eq!(mosaic.matches("<picture>").count(), 3);
+}
+
+/// Waits until `script` returns a string and gives it back.
+async fn wait_string(browser: &hall_tests::browser::Browser, script: &str, what: &str) -> String {
+    let found = browser.wait_for(script, what, std::time::Duration::from_secs(15)).await;
+    found.as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_vote_the_case_page_keeps_the_receipt_and_says_how_to_check_it() {
+    use hall_tests::static_server::StaticServer;
+    use hall_tests::vote_service::VoteService;
+    let output = &hall_tests::site::sample_during_vote().0;
+    let dir = tempfile::tempdir().expect("temp");
+    let server = StaticServer::start(output);
+    let votes = VoteService::start(
+        &output.join("api/cases.json"),
+        &dir.path().join("votes.redb"),
+        &["--now", "2020-08-25T10:00:00+08:00", "--trusted-proxy", "127.0.0.1/32", "--cors-origin", &server.origin()],
+    );
+    server.pass_api_to(&votes.address);
+    let browser = hall_tests::browser::Browser::start(390, 844).await;
+    browser.client.goto(&format!("{}cases/medical-insurance-mobile-pay/", server.url)).await.expect("case");
+    // The days to go, by the service's clock: 25 to 31 August.
+    let status = wait_string(
+        &browser,
+        "const s = document.querySelector('.vote-status strong'); return s && s.textContent.includes('进行中') ? s.textContent : null;",
+        "the voting status",
+    )
+    .await;
+    assert_eq!(status, "投票进行中，8月31日截止，还剩 7 天。");
+    // Tags lead to a search for them.
+    let tag = browser.eval("return document.querySelector('.tags a').getAttribute('href')").await;
+    assert_eq!(tag, "/search/?q=%E5%8C%BB%E4%BF%9D");
+    browser
+        .wait_for("const b = document.querySelector('.vote-button'); return b && !b.disabled", "the button", Duration::from_secs(15))
+        .await;
+    browser.client.find(fantoccini::Locator::Css(".vote-button")).await.expect("button").click().await.expect("click");
+    let answer = wait_string(
+        &browser,
+        "const a = document.querySelector('.vote-answer'); return a && a.querySelector('code') ? a.textContent : null;",
+        "the answer with its receipt",
+    )
+    .await;
+    assert!(answer.starts_with("投票成功！感谢您为《医保移动支付“一码通办”》投票。"), "no nested quotes: {answer}");
+    assert!(answer.contains("查验回执"), "how to check it later: {answer}");
+    let receipt = browser.eval("return document.querySelector('.vote-answer code').textContent").await;
+    let receipt = receipt.as_str().expect("a receipt").to_owned();
+    browser.screenshot("vote-receipt-phone").await;
+    // Later the same day, the page recalls the receipt.
+    browser.client.refresh().await.expect("reload");
+    let hint = wait_string(
+        &browser,
+        "const h = document.querySelector('.vote-hint'); return h && !h.hidden && h.textContent.includes('回执') ? h.textContent : null;",
+        "the hint with the receipt",
+    )
+    .await;
+    assert!(hint.contains(&format!("回执编号：{receipt}")) && hint.contains("8月26日可再投"), "{hint}");
+    browser.close().await;
 }

@@ -57,12 +57,17 @@
   function votedKey(form, day) {
     return "hall-voted:" + form.dataset.election + ":" + day + ":" + (form.dataset.scopeKey || "");
   }
-  function remember(key) {
-    try { window.localStorage.setItem(key, "1"); } catch (e) { /* private mode: the service still says no */ }
+  // The value kept is the vote's receipt (or "1" when the service said the vote was already cast).
+  function remember(key, receipt) {
+    try {
+      if (!receipt && window.localStorage.getItem(key)) return;
+      window.localStorage.setItem(key, receipt || "1");
+    } catch (e) { /* private mode: the service still says no */ }
   }
   function remembered(key) {
-    try { return window.localStorage.getItem(key) === "1"; } catch (e) { return false; }
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
   }
+  var RECEIPT_LATER = "请保存回执编号：投票结束、结果公布后，可在本站“查验回执”页面输入它，查看这张票是否计入结果。";
 
   // The vote buttons follow the voting status: 尚未开始 / 投票 / 今日已投 / 投票已结束, and say plainly when the vote
   // service cannot be reached; a button is enabled only where a vote can count.
@@ -83,10 +88,14 @@
         text = "暂时无法投票";
         note = "暂时无法连接投票服务，投票不会被记录；请稍后刷新页面再试。";
       } else if (voting.code === "open" && voting.day && remembered(votedKey(form, voting.day))) {
+        var receipt = remembered(votedKey(form, voting.day));
         text = "今日已投";
         note = voting.day >= status.dataset.closes
           ? "今天是投票的最后一天，感谢参与。"
           : "您今天已经投过票，" + monthDay(nextDay(voting.day)) + "可再投。";
+        // On a later visit the hint recalls the receipt (right after the vote the answer shows it).
+        var answered = form.parentNode.querySelector(".vote-answer");
+        if (receipt !== "1" && !(answered && answered.textContent)) note += "回执编号：" + receipt + "。" + RECEIPT_LATER;
       } else if (voting.code === "open") {
         enabled = true;
       }
@@ -163,12 +172,22 @@
             var message = result.body && result.body.message
               ? result.body.message
               : "投票服务暂时不可用（" + result.status + "），请稍后再试。";
-            if (result.ok && result.body.receipt) message += " 回执编号：" + result.body.receipt;
             answer.textContent = message;
+            if (result.ok && result.body.receipt) {
+              var line = document.createElement("span");
+              line.className = "vote-receipt";
+              line.appendChild(document.createTextNode("回执编号："));
+              line.appendChild(document.createElement("code")).textContent = result.body.receipt;
+              var later = document.createElement("span");
+              later.className = "vote-later";
+              later.textContent = RECEIPT_LATER;
+              answer.appendChild(line);
+              answer.appendChild(later);
+            }
             answer.classList.add(result.ok ? "ok" : "refused");
             var code = result.body && result.body.code;
             if (code === "counted" || code === "already_voted") {
-              remember(votedKey(form, result.body.day || voting.day));
+              remember(votedKey(form, result.body.day || voting.day), result.body.receipt);
             } else if (code === "closed" || code === "not_open") {
               voting = { code: code, day: voting.day };
             }
