@@ -9,6 +9,7 @@ mod exhibition;
 mod integrity;
 mod operations;
 mod preview;
+mod quality;
 mod receipt_check;
 mod results;
 mod review;
