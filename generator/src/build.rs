@@ -282,6 +282,14 @@ pub fn rebuild(
     let data = &rendering.data();
     let all = pages::plan(data);
     let mut keys: BTreeSet<PageKey> = [PageKey::Home, PageKey::Sitemap, PageKey::Atom].into_iter().collect();
+    // The search and not-found pages show the categories and domains with their counts, the search page the most
+    // used tags: they change when a case comes, goes, moves or changes its tags.
+    let terms = |places: &[Placement]| -> BTreeSet<(String, String, String, Vec<String>)> {
+        places.iter().map(|p| (p.id.clone(), p.category.clone(), p.domain.clone(), p.tags.clone())).collect()
+    };
+    if terms(&before) != terms(&after) {
+        keys.extend([PageKey::Search, PageKey::NotFound]);
+    }
     for place in before.iter().chain(&after) {
         let ids = [Some(&place.id), place.prev.as_ref(), place.next.as_ref()];
         keys.extend(ids.into_iter().flatten().filter_map(|id| Placement::index(&memory.views, id)).map(PageKey::Case));
@@ -417,6 +425,7 @@ struct Placement {
     domain: String,
     prev: Option<String>,
     next: Option<String>,
+    tags: Vec<String>,
 }
 
 impl Placement {
@@ -434,6 +443,7 @@ impl Placement {
             domain: card.domain.id.clone(),
             prev: (0..i).rev().find(same).map(|j| views[j].card.id.clone()),
             next: (i + 1..views.len()).find(same).map(|j| views[j].card.id.clone()),
+            tags: views[i].tags.clone(),
         })
     }
 }
