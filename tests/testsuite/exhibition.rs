@@ -115,7 +115,11 @@ async fn after_a_vote_the_case_page_keeps_the_receipt_and_says_how_to_check_it()
     let tag = browser.eval("return document.querySelector('.tags a').getAttribute('href')").await;
     assert_eq!(tag, "/search/?q=%E5%8C%BB%E4%BF%9D");
     browser
-        .wait_for("const b = document.querySelector('.vote-button'); return b && !b.disabled", "the button", Duration::from_secs(15))
+        .wait_for(
+            "const b = document.querySelector('.vote-button'); return b && !b.disabled",
+            "the button",
+            Duration::from_secs(15),
+        )
         .await;
     browser.client.find(fantoccini::Locator::Css(".vote-button")).await.expect("button").click().await.expect("click");
     let answer = wait_string(

@@ -61,7 +61,13 @@ async fn search_finds_cases_holding_the_query_parts_exact_matches_first() {
     // The hall during the vote: the added cases have no votes or marks.
     std::fs::remove_dir_all(content.join("votes")).expect("the sample has votes/");
     std::fs::remove_dir_all(content.join("scores")).expect("the sample has scores/");
-    add_case(&content, "port-dispatch-platform", "港口码头调度协同平台", "青岛港口物流协同中心", "港区车辆预约与堆场信息一网协同。");
+    add_case(
+        &content,
+        "port-dispatch-platform",
+        "港口码头调度协同平台",
+        "青岛港口物流协同中心",
+        "港区车辆预约与堆场信息一网协同。",
+    );
     add_case(
         &content,
         "logistics-park-platform",
@@ -118,7 +124,9 @@ async fn search_finds_cases_holding_the_query_parts_exact_matches_first() {
         )
         .await;
     assert_eq!(suggested, serde_json::json!(["案例类别", "应用领域", "热门关键词"]));
-    let tag = browser.eval("return document.querySelector('.search-suggestions ul:last-of-type a').getAttribute('href')").await;
+    let tag = browser
+        .eval("return document.querySelector('.search-suggestions ul:last-of-type a').getAttribute('href')")
+        .await;
     assert!(tag.as_str().is_some_and(|h| h.starts_with("/search/?q=")), "{tag}");
     browser.close().await;
 }

@@ -19,7 +19,8 @@ pub struct Answer {
 }
 
 /// How a voter checks a receipt later: the hall publishes its receipt check (查验回执) with the results.
-const RECEIPT_LATER: &str = "请保存回执编号。网上投票结束、结果公布后，可在展厅的“查验回执”页面输入回执编号，查看这张票是否计入结果。";
+const RECEIPT_LATER: &str =
+    "请保存回执编号。网上投票结束、结果公布后，可在展厅的“查验回执”页面输入回执编号，查看这张票是否计入结果。";
 
 impl Answer {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
