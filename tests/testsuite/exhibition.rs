@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use hall_tests::site::{attribute_values, sample};
+use hall_tests::browser::Browser;
+use hall_tests::site::{attribute_values, sample, sample_during_vote};
+use hall_tests::static_server::StaticServer;
+use hall_tests::vote_service::VoteService;
 
 fn read(path: &str) -> String {
     let file = sample().0.join(path);
@@ -70,7 +73,7 @@ fn after_the_results_listings_are_in_rank_order_with_badges() {
 
 #[test]
 fn the_home_page_names_the_hall_once_and_opens_with_the_featured_cases_photos() {
-    let home = std::fs::read_to_string(hall_tests::site::sample_during_vote().0.join("index.html")).expect("home");
+    let home = std::fs::read_to_string(sample_during_vote().0.join("index.html")).expect("home");
     let body = home.split("<body").nth(1).expect("a body");
     assert_eq!(body.matches("2020青岛信息化典型案例网上展厅").count(), 1, "the title once, in the h1");
     assert!(body.contains("<a class=\"brand\" href=\"/\">网上展厅</a>"));
@@ -83,16 +86,14 @@ fn the_home_page_names_the_hall_once_and_opens_with_the_featured_cases_photos() 
 }
 
 /// Waits until `script` returns a string and gives it back.
-async fn wait_string(browser: &hall_tests::browser::Browser, script: &str, what: &str) -> String {
-    let found = browser.wait_for(script, what, std::time::Duration::from_secs(15)).await;
+async fn wait_string(browser: &Browser, script: &str, what: &str) -> String {
+    let found = browser.wait_for(script, what, Duration::from_secs(15)).await;
     found.as_str().unwrap_or_default().to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_vote_the_case_page_keeps_the_receipt_and_says_how_to_check_it() {
-    use hall_tests::static_server::StaticServer;
-    use hall_tests::vote_service::VoteService;
-    let output = &hall_tests::site::sample_during_vote().0;
+    let output = &sample_during_vote().0;
     let dir = tempfile::tempdir().expect("temp");
     let server = StaticServer::start(output);
     let votes = VoteService::start(
@@ -101,7 +102,7 @@ async fn after_a_vote_the_case_page_keeps_the_receipt_and_says_how_to_check_it()
         &["--now", "2020-08-25T10:00:00+08:00", "--trusted-proxy", "127.0.0.1/32", "--cors-origin", &server.origin()],
     );
     server.pass_api_to(&votes.address);
-    let browser = hall_tests::browser::Browser::start(390, 844).await;
+    let browser = Browser::start(390, 844).await;
     browser.client.goto(&format!("{}cases/medical-insurance-mobile-pay/", server.url)).await.expect("case");
     // The days to go, by the service's clock: 25 to 31 August.
     let status = wait_string(
@@ -142,5 +143,41 @@ async fn after_a_vote_the_case_page_keeps_the_receipt_and_says_how_to_check_it()
     )
     .await;
     assert!(hint.contains(&format!("回执编号：{receipt}")) && hint.contains("8月26日可再投"), "{hint}");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_the_entrance_shows_the_days_left_two_categories_a_row_and_a_timeline_that_ends_at_its_dot() {
+    let output = &sample_during_vote().0;
+    let dir = tempfile::tempdir().expect("temp");
+    let server = StaticServer::start(output);
+    let votes = VoteService::start(
+        &output.join("api/cases.json"),
+        &dir.path().join("votes.redb"),
+        &["--now", "2020-08-30T10:00:00+08:00", "--cors-origin", &server.origin()],
+    );
+    server.pass_api_to(&votes.address);
+    let browser = Browser::start(390, 844).await;
+    browser.client.goto(&server.url).await.expect("home");
+    let status = wait_string(
+        &browser,
+        "const s = document.querySelector('.hero .vote-status strong'); return s && s.textContent.includes('还剩') ? s.textContent : null;",
+        "the days left",
+    )
+    .await;
+    assert_eq!(status, "投票进行中，8月31日截止，还剩 2 天。");
+    let layout = browser
+        .eval(
+            "const cells = [...document.querySelectorAll('.term-grid > li')].map(li => li.getBoundingClientRect());
+             const steps = [...document.querySelectorAll('.timeline > li')];
+             const last = steps[steps.length - 1];
+             const line = s => getComputedStyle(s, '::after').content;
+             return [cells[0].top === cells[1].top && cells[1].left > cells[0].left,
+                     steps.slice(0, -1).every(s => line(s) !== 'none'), line(last),
+                     document.querySelectorAll('.hero-mosaic img').length];",
+        )
+        .await;
+    assert_eq!(layout, serde_json::json!([true, true, "none", 3]), "two categories a row; no line past the last dot");
+    browser.screenshot("home-phone").await;
     browser.close().await;
 }
