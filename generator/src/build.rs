@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::content::Content;
 use crate::diagnostics::Report;
-use crate::images::{self, DerivedPhoto, PhotoSettings, Stats};
+use crate::images::{self, DerivedPhoto, PhotoSettings, Stats, likeness};
 use crate::model::case::PublicCase;
 use crate::model::form::ApplicationForm;
 use crate::model::site::Site;
@@ -103,7 +103,7 @@ pub struct Memory {
 impl Memory {
     /// The rendering of the cases in memory with `results`, naming the search index at `search_dir`.
     fn rendering<'a>(&'a self, results: Option<&'a Results>, search_dir: &str, tera: &mut tera::Tera) -> Rendering<'a> {
-        Rendering::new(&self.site, &self.cases, &self.views, &self.theme, results, search_dir, tera)
+        Rendering::new(&self.site, &self.cases, &self.views, &self.derived, &self.theme, results, search_dir, tera)
     }
 }
 
@@ -144,7 +144,8 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
     let index = search::build_index(&pairs);
     steps.done("search index");
     let mut tera = theme.tera.clone();
-    let rendering = Rendering::new(&site, &cases, &case_views, &theme, results.as_ref(), &index.dir, &mut tera);
+    let rendering =
+        Rendering::new(&site, &cases, &case_views, &derived, &theme, results.as_ref(), &index.dir, &mut tera);
     let data = rendering.data();
     let page_list = pages::all_pages(&data, rendering.results_pages());
     let outcomes = data.outcomes;
@@ -455,6 +456,8 @@ struct Rendering<'a> {
     results: Option<&'a Results>,
     results_view: Option<ResultsView>,
     case_views: &'a [CaseView],
+    /// Each case's derived photos, as `case_views`.
+    derived: &'a [Vec<DerivedPhoto>],
     search_index: String,
 }
 
@@ -463,6 +466,7 @@ impl<'a> Rendering<'a> {
         site: &'a Site,
         cases: &[PublicCase],
         case_views: &'a [CaseView],
+        derived: &'a [Vec<DerivedPhoto>],
         theme: &Theme,
         results: Option<&'a Results>,
         search_dir: &str,
@@ -480,14 +484,14 @@ impl<'a> Rendering<'a> {
             tera.global_context().insert("results", view);
         }
         let search_index = format!("{}{search_dir}", views.root);
-        Rendering { site, site_view, results, results_view, case_views, search_index }
+        Rendering { site, site_view, results, results_view, case_views, derived, search_index }
     }
 
     fn data(&self) -> SiteData<'_> {
         SiteData {
             site: &self.site_view,
             cases: self.case_views,
-            featured: featured_cards(&self.site.featured, self.case_views),
+            featured: featured_cards(&self.site.featured, self.case_views, self.derived),
             page_size: self.site.listing_page_size,
             search_index: self.search_index.clone(),
             outcomes: self.results_view.as_ref().map(render::results::outcomes).unwrap_or_default(),
@@ -609,12 +613,34 @@ fn touched_links(
     photo_links(&cases, &derived).into_iter().collect()
 }
 
-/// The cards of the featured cases, in the order of `site.yaml`; the first few cases if none are named.
-fn featured_cards(featured: &[String], cases: &[CaseView]) -> Vec<render::views::CaseCard> {
-    if featured.is_empty() {
-        return cases.iter().take(6).map(|c| c.card.clone()).collect();
-    }
-    featured.iter().filter_map(|id| cases.iter().find(|c| &c.card.id == id)).map(|c| c.card.clone()).collect()
+/// The cards of the featured cases, in the order of `site.yaml` (the first few cases if none are named), each
+/// showing the one of its photos least like those of the cards before it ([`likeness`]).
+fn featured_cards(
+    featured: &[String],
+    cases: &[CaseView],
+    derived: &[Vec<DerivedPhoto>],
+) -> Vec<render::views::CaseCard> {
+    let chosen: Vec<usize> = if featured.is_empty() {
+        (0..cases.len().min(6)).collect()
+    } else {
+        featured.iter().filter_map(|id| cases.iter().position(|c| &c.card.id == id)).collect()
+    };
+    let signatures: Vec<Vec<Option<likeness::Signature>>> = chosen
+        .par_iter()
+        .map(|&i| derived.get(i).map_or_else(Vec::new, |photos| photos.iter().map(likeness::Signature::of).collect()))
+        .collect();
+    let picks = likeness::pick_distinct(&signatures);
+    chosen
+        .iter()
+        .zip(picks)
+        .map(|(&i, k)| {
+            let mut card = cases[i].card.clone();
+            if let Some(photo) = cases[i].photos.get(k) {
+                card.thumb = Some(photo.clone());
+            }
+            card
+        })
+        .collect()
 }
 
 /// The facts the results files need, from the public cases.

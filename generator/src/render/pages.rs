@@ -243,13 +243,16 @@ fn members<'a>(data: &SiteData<'a>, kind: TermKind, term_id: &str) -> Vec<&'a Ca
     cards
 }
 
-/// The photos of the home page's entrance: of each featured case its second photo, so that the mosaic does not
-/// repeat the cards' pictures below it (its first when it has one only).
+/// The photos of the home page's entrance: of each featured case a photo other than its card's, so that the mosaic
+/// does not repeat the cards' pictures below it (the card's when the case has one only).
 fn hero_photos<'a>(data: &'a SiteData<'_>) -> Vec<&'a super::views::PictureView> {
     data.featured
         .iter()
-        .filter_map(|card| data.cases.iter().find(|c| c.card.id == card.id))
-        .filter_map(|c| c.photos.get(1).or(c.photos.first()))
+        .filter_map(|card| {
+            let case = data.cases.iter().find(|c| c.card.id == card.id)?;
+            let shown = card.thumb.as_ref().map(|t| t.src.as_str());
+            case.photos.iter().find(|p| Some(p.src.as_str()) != shown).or(case.photos.first())
+        })
         .take(HERO_PHOTOS)
         .collect()
 }
