@@ -103,7 +103,8 @@ pub struct Memory {
 impl Memory {
     /// The rendering of the cases in memory with `results`, naming the search index at `search_dir`.
     fn rendering<'a>(&'a self, results: Option<&'a Results>, search_dir: &str, tera: &mut tera::Tera) -> Rendering<'a> {
-        Rendering::new(&self.site, &self.cases, &self.views, &self.derived, &self.theme, results, search_dir, tera)
+        let shown = ShownCases { views: &self.views, derived: &self.derived };
+        Rendering::new(&self.site, &self.cases, shown, &self.theme, results, search_dir, tera)
     }
 }
 
@@ -144,8 +145,8 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
     let index = search::build_index(&pairs);
     steps.done("search index");
     let mut tera = theme.tera.clone();
-    let rendering =
-        Rendering::new(&site, &cases, &case_views, &derived, &theme, results.as_ref(), &index.dir, &mut tera);
+    let shown = ShownCases { views: &case_views, derived: &derived };
+    let rendering = Rendering::new(&site, &cases, shown, &theme, results.as_ref(), &index.dir, &mut tera);
     let data = rendering.data();
     let page_list = pages::all_pages(&data, rendering.results_pages());
     let outcomes = data.outcomes;
@@ -449,6 +450,12 @@ impl Placement {
     }
 }
 
+/// The cases as the pages show them: their views and their derived photos, in the same order.
+struct ShownCases<'a> {
+    views: &'a [CaseView],
+    derived: &'a [Vec<DerivedPhoto>],
+}
+
 /// Everything the pages of one build are made from; making it sets the theme's globals (`site`, `results`).
 struct Rendering<'a> {
     site: &'a Site,
@@ -465,8 +472,7 @@ impl<'a> Rendering<'a> {
     fn new(
         site: &'a Site,
         cases: &[PublicCase],
-        case_views: &'a [CaseView],
-        derived: &'a [Vec<DerivedPhoto>],
+        shown: ShownCases<'a>,
         theme: &Theme,
         results: Option<&'a Results>,
         search_dir: &str,
@@ -477,14 +483,22 @@ impl<'a> Rendering<'a> {
         let results_view = results.map(|r| {
             site_view.results_url = Some(format!("{}results/", views.root));
             site_view.results_final = r.stage == Stage::Final;
-            render::results::view(&site_view, r, case_views)
+            render::results::view(&site_view, r, shown.views)
         });
         tera.global_context().insert("site", &site_view);
         if let Some(view) = &results_view {
             tera.global_context().insert("results", view);
         }
         let search_index = format!("{}{search_dir}", views.root);
-        Rendering { site, site_view, results, results_view, case_views, derived, search_index }
+        Rendering {
+            site,
+            site_view,
+            results,
+            results_view,
+            case_views: shown.views,
+            derived: shown.derived,
+            search_index,
+        }
     }
 
     fn data(&self) -> SiteData<'_> {
