@@ -10,6 +10,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+# Node.js for the npm tools below (Lighthouse 12.2.3 wants 18.20 or later).
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 # The deploy tests: real nginx with the project's configuration, openssl for a test certificate, and
 # systemd-analyze to verify the units.
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
@@ -25,7 +27,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm packages pinned in tests/package.json: the Nu HTML checker and axe-core.
+# npm packages pinned in tests/package.json: the Nu HTML checker, axe-core, Lighthouse (tests/quality/).
 (cd tests && npm install --no-audit --no-fund --silent)
 
 cargo fmt --all --check

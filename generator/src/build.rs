@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::content::Content;
 use crate::content::closing_hashes::PublishedHashes;
 use crate::diagnostics::Report;
-use crate::images::{self, DerivedPhoto, PhotoSettings, Stats};
+use crate::images::{self, DerivedPhoto, PhotoSettings, Stats, likeness};
 use crate::model::case::PublicCase;
 use crate::model::form::ApplicationForm;
 use crate::model::site::Site;
@@ -104,8 +104,9 @@ pub struct Memory {
 impl Memory {
     /// The rendering of the cases in memory with `results`, naming the search index at `search_dir`.
     fn rendering<'a>(&'a self, results: Option<&'a Results>, search_dir: &str, tera: &mut tera::Tera) -> Rendering<'a> {
+        let shown = ShownCases { views: &self.views, derived: &self.derived };
         let published = self.content.published_hashes.as_ref();
-        Rendering::new(&self.site, &self.cases, &self.views, &self.theme, results, published, search_dir, tera)
+        Rendering::new(&self.site, &self.cases, shown, &self.theme, results, published, search_dir, tera)
     }
 }
 
@@ -146,9 +147,9 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
     let index = search::build_index(&pairs);
     steps.done("search index");
     let mut tera = theme.tera.clone();
+    let shown = ShownCases { views: &case_views, derived: &derived };
     let published = content.published_hashes.as_ref();
-    let rendering =
-        Rendering::new(&site, &cases, &case_views, &theme, results.as_ref(), published, &index.dir, &mut tera);
+    let rendering = Rendering::new(&site, &cases, shown, &theme, results.as_ref(), published, &index.dir, &mut tera);
     let data = rendering.data();
     let page_list = pages::all_pages(&data, rendering.more_pages());
     let outcomes = data.outcomes;
@@ -286,6 +287,14 @@ pub fn rebuild(
     let data = &rendering.data();
     let all = pages::plan(data);
     let mut keys: BTreeSet<PageKey> = [PageKey::Home, PageKey::Sitemap, PageKey::Atom].into_iter().collect();
+    // The search and not-found pages show the categories and domains with their counts, the search page the most
+    // used tags: they change when a case comes, goes, moves or changes its tags.
+    let terms = |places: &[Placement]| -> BTreeSet<(String, String, String, Vec<String>)> {
+        places.iter().map(|p| (p.id.clone(), p.category.clone(), p.domain.clone(), p.tags.clone())).collect()
+    };
+    if terms(&before) != terms(&after) {
+        keys.extend([PageKey::Search, PageKey::NotFound]);
+    }
     for place in before.iter().chain(&after) {
         let ids = [Some(&place.id), place.prev.as_ref(), place.next.as_ref()];
         keys.extend(ids.into_iter().flatten().filter_map(|id| Placement::index(&memory.views, id)).map(PageKey::Case));
@@ -295,7 +304,13 @@ pub fn rebuild(
     // A change of votes' shortlist or ranks shows on other cases' pages too.
     for (id, outcome) in &data.outcomes {
         if memory.outcomes.get(id) != Some(outcome) {
-            keys.extend(Placement::index(&memory.views, id).map(PageKey::Case));
+            let index = Placement::index(&memory.views, id);
+            keys.extend(index.map(PageKey::Case));
+            // Listings show the case's badge and follow the results' order.
+            if let Some(card) = index.map(|i| &memory.views[i].card) {
+                keys.extend(pages::listing_keys(data, TermKind::Category, &card.category.id));
+                keys.extend(pages::listing_keys(data, TermKind::Domain, &card.domain.id));
+            }
         }
     }
     let more_pages = rendering.more_pages();
@@ -415,6 +430,7 @@ struct Placement {
     domain: String,
     prev: Option<String>,
     next: Option<String>,
+    tags: Vec<String>,
 }
 
 impl Placement {
@@ -432,8 +448,15 @@ impl Placement {
             domain: card.domain.id.clone(),
             prev: (0..i).rev().find(same).map(|j| views[j].card.id.clone()),
             next: (i + 1..views.len()).find(same).map(|j| views[j].card.id.clone()),
+            tags: views[i].tags.clone(),
         })
     }
+}
+
+/// The cases as the pages show them: their views and their derived photos, in the same order.
+struct ShownCases<'a> {
+    views: &'a [CaseView],
+    derived: &'a [Vec<DerivedPhoto>],
 }
 
 /// Everything the pages of one build are made from; making it sets the theme's globals (`site`, `results`).
@@ -443,6 +466,8 @@ struct Rendering<'a> {
     results: Option<&'a Results>,
     results_view: Option<ResultsView>,
     case_views: &'a [CaseView],
+    /// Each case's derived photos, as `case_views`.
+    derived: &'a [Vec<DerivedPhoto>],
     search_index: String,
 }
 
@@ -451,7 +476,7 @@ impl<'a> Rendering<'a> {
     fn new(
         site: &'a Site,
         cases: &[PublicCase],
-        case_views: &'a [CaseView],
+        shown: ShownCases<'a>,
         theme: &Theme,
         results: Option<&'a Results>,
         published: Option<&PublishedHashes>,
@@ -464,7 +489,7 @@ impl<'a> Rendering<'a> {
         let results_view = results.map(|r| {
             site_view.results_url = Some(format!("{}results/", views.root));
             site_view.results_final = r.stage == Stage::Final;
-            let mut view = render::results::view(&site_view, r, case_views);
+            let mut view = render::results::view(&site_view, r, shown.views);
             render::closing_hashes::mark_published(&mut view.integrity, published);
             view
         });
@@ -473,14 +498,22 @@ impl<'a> Rendering<'a> {
             tera.global_context().insert("results", view);
         }
         let search_index = format!("{}{search_dir}", views.root);
-        Rendering { site, site_view, results, results_view, case_views, search_index }
+        Rendering {
+            site,
+            site_view,
+            results,
+            results_view,
+            case_views: shown.views,
+            derived: shown.derived,
+            search_index,
+        }
     }
 
     fn data(&self) -> SiteData<'_> {
         SiteData {
             site: &self.site_view,
             cases: self.case_views,
-            featured: featured_cards(&self.site.featured, self.case_views),
+            featured: featured_cards(&self.site.featured, self.case_views, self.derived),
             page_size: self.site.listing_page_size,
             search_index: self.search_index.clone(),
             outcomes: self.results_view.as_ref().map(render::results::outcomes).unwrap_or_default(),
@@ -606,12 +639,34 @@ fn touched_links(
     photo_links(&cases, &derived).into_iter().collect()
 }
 
-/// The cards of the featured cases, in the order of `site.yaml`; the first few cases if none are named.
-fn featured_cards(featured: &[String], cases: &[CaseView]) -> Vec<render::views::CaseCard> {
-    if featured.is_empty() {
-        return cases.iter().take(6).map(|c| c.card.clone()).collect();
-    }
-    featured.iter().filter_map(|id| cases.iter().find(|c| &c.card.id == id)).map(|c| c.card.clone()).collect()
+/// The cards of the featured cases, in the order of `site.yaml` (the first few cases if none are named), each
+/// showing the one of its photos least like those of the cards before it ([`likeness`]).
+fn featured_cards(
+    featured: &[String],
+    cases: &[CaseView],
+    derived: &[Vec<DerivedPhoto>],
+) -> Vec<render::views::CaseCard> {
+    let chosen: Vec<usize> = if featured.is_empty() {
+        (0..cases.len().min(6)).collect()
+    } else {
+        featured.iter().filter_map(|id| cases.iter().position(|c| &c.card.id == id)).collect()
+    };
+    let signatures: Vec<Vec<Option<likeness::Signature>>> = chosen
+        .par_iter()
+        .map(|&i| derived.get(i).map_or_else(Vec::new, |photos| photos.iter().map(likeness::Signature::of).collect()))
+        .collect();
+    let picks = likeness::pick_distinct(&signatures);
+    chosen
+        .iter()
+        .zip(picks)
+        .map(|(&i, k)| {
+            let mut card = cases[i].card.clone();
+            if let Some(photo) = cases[i].photos.get(k) {
+                card.thumb = Some(photo.clone());
+            }
+            card
+        })
+        .collect()
 }
 
 /// The facts the results files need, from the public cases.

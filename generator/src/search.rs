@@ -7,9 +7,10 @@
 //! whole query in their title, applicant or summary first.
 //!
 //! Files, below `search/<hash>/` (the hash of their content, so a new build never meets a stale cached shard):
-//! - `meta.json`: `{"version": 1, "shards": S, "chunk": C, "count": N}`;
+//! - `meta.json`: `{"version": 2, "shards": S, "chunk": C, "count": N}`;
 //! - `terms-<k>.json`: for the terms whose FNV-1a hash modulo S is k, `{term: [case numbers]}`;
-//! - `cases-<j>.json`: cases j*C .. (j+1)*C-1 as `[{"u": url, "t": title, "a": applicant, "c": category, "s": summary}]`.
+//! - `cases-<j>.json`: cases j*C .. (j+1)*C-1 as `[{"u": url, "t": title, "a": applicant, "c": category, "s": summary, "i": thumbnail, "w": width, "h": height}]`
+//!   (the thumbnail, the smallest JPEG of the first photo, and its size are left out when photos are not derived).
 //!
 //! `hall.js` computes terms and hashes exactly as [`terms`] and [`fnv1a`] do.
 
@@ -51,6 +52,12 @@ struct Entry<'a> {
     a: &'a str,
     c: &'a str,
     s: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    i: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    w: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    h: Option<u32>,
 }
 
 /// Builds the index of `cases` (with their views, in the hall's order).
@@ -91,11 +98,14 @@ pub fn build_index(cases: &[(&PublicCase, &CaseView)]) -> SearchIndex {
                 a: &case.applicant,
                 c: &view.card.category.name,
                 s: &case.summary,
+                i: view.card.thumb.as_ref().map(|t| t.src.as_str()),
+                w: view.card.thumb.as_ref().map(|t| t.width),
+                h: view.card.thumb.as_ref().map(|t| t.height),
             })
             .collect();
         files.push((format!("cases-{j}.json"), json(&entries)));
     }
-    files.push(("meta.json".to_owned(), json(&Meta { version: 1, shards, chunk: CHUNK, count: cases.len() })));
+    files.push(("meta.json".to_owned(), json(&Meta { version: 2, shards, chunk: CHUNK, count: cases.len() })));
     let mut hasher = Sha256::new();
     for (name, bytes) in &files {
         hasher.update(name.as_bytes());

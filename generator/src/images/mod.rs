@@ -7,6 +7,7 @@
 
 pub mod cache;
 pub mod derive;
+pub mod likeness;
 pub mod source;
 
 use std::collections::{BTreeMap, HashMap};

@@ -6,6 +6,7 @@ pub mod closing_hashes;
 pub mod integrity;
 pub mod pages;
 pub mod results;
+pub mod tags;
 pub mod theme;
 pub mod views;
 

@@ -18,6 +18,11 @@ use super::RenderError;
 use super::theme::error_chain;
 use super::views::{CaseCard, CaseView, SiteView, TermView};
 
+/// How many photos the home page's entrance shows.
+const HERO_PHOTOS: usize = 3;
+/// How many tags the empty search page suggests.
+const POPULAR_TAGS: usize = 16;
+
 /// One page to render.
 pub struct Page {
     /// Output path relative to the site root, e.g. `cases/x/index.html`.
@@ -174,6 +179,8 @@ pub fn page_of(data: &SiteData<'_>, key: PageKey, all: &[PageKey], more_paths: &
         PageKey::Home => {
             let mut home = Context::new();
             home.insert("featured", &data.featured);
+            home.insert("badges", &badges(data));
+            home.insert("hero_photos", &hero_photos(data));
             page(site, "", "index.html", &site.title, home)
         }
         PageKey::Case(i) => {
@@ -193,6 +200,8 @@ pub fn page_of(data: &SiteData<'_>, key: PageKey, all: &[PageKey], more_paths: &
         PageKey::Search => {
             let mut search = Context::new();
             search.insert("search_index", &data.search_index);
+            let tags = data.cases.iter().map(|c| c.tags.as_slice());
+            search.insert("popular_tags", &super::tags::popular(&site.root, tags, POPULAR_TAGS));
             page(site, "search/", "search.html", "搜索案例", search)
         }
         PageKey::NotFound => Page {
@@ -223,9 +232,34 @@ fn terms<'a>(data: &SiteData<'a>, kind: TermKind) -> &'a [TermView] {
     }
 }
 
-/// The cards of the term's cases, in the hall's order.
+/// The cards of the term's cases: in the hall's order, and once results exist in their order (typical cases, the
+/// rest of the shortlist, the others; in a domain the first of each category, then the second, and so on).
 fn members<'a>(data: &SiteData<'a>, kind: TermKind, term_id: &str) -> Vec<&'a CaseCard> {
-    data.cases.iter().map(|c| &c.card).filter(|c| kind.of(c) == term_id).collect()
+    let mut cards: Vec<&CaseCard> = data.cases.iter().map(|c| &c.card).filter(|c| kind.of(c) == term_id).collect();
+    if !data.outcomes.is_empty() {
+        // A stable sort: equal places keep the hall's order.
+        cards.sort_by_key(|c| data.outcomes.get(&c.id).map_or(usize::MAX, |o| o.order));
+    }
+    cards
+}
+
+/// The photos of the home page's entrance: of each featured case a photo other than its card's, so that the mosaic
+/// does not repeat the cards' pictures below it (the card's when the case has one only).
+fn hero_photos<'a>(data: &'a SiteData<'_>) -> Vec<&'a super::views::PictureView> {
+    data.featured
+        .iter()
+        .filter_map(|card| {
+            let case = data.cases.iter().find(|c| c.card.id == card.id)?;
+            let shown = card.thumb.as_ref().map(|t| t.src.as_str());
+            case.photos.iter().find(|p| Some(p.src.as_str()) != shown).or(case.photos.first())
+        })
+        .take(HERO_PHOTOS)
+        .collect()
+}
+
+/// The badge (典型案例, 入围) of every case that has one, by id, for the cards.
+fn badges<'a>(data: &'a SiteData<'_>) -> std::collections::BTreeMap<&'a str, &'static str> {
+    data.outcomes.iter().filter_map(|(id, o)| o.badge().map(|b| (id.as_str(), b))).collect()
 }
 
 /// The folder of page `number` of a listing, e.g. `categories/x/page/2/`.
@@ -253,6 +287,7 @@ fn listing_page(data: &SiteData<'_>, kind: TermKind, term: usize, n: usize) -> P
     context.insert("kind", kind.folder());
     context.insert("kind_name", kind.name());
     context.insert("cases", &chunk);
+    context.insert("badges", &badges(data));
     context.insert("pagination", &pagination);
     let title = if n == 1 { view.name.clone() } else { format!("{}（第{n}页）", view.name) };
     page(data.site, &listing_path(data, kind, term, n), "listing.html", &title, context)

@@ -25,8 +25,11 @@ use crate::results::redact::Redactor;
 use crate::results::scoring::{Standing, shortlist_cut};
 use crate::results::{Results, Stage};
 
-/// Width in SVG units of a composite of 100 in the charts.
-const CHART_SCALE: f64 = 4.0;
+/// Width in SVG units of a composite of 100 in the charts: the bar under its label, with room for the value after
+/// it, in a chart 420 units wide that a 390 px phone shows whole.
+const CHART_SCALE: f64 = 3.6;
+/// Height in SVG units of one case in the charts: its label, then its bar.
+const CHART_ROW: usize = 46;
 
 /// Everything the results templates share, given as `results`.
 #[derive(Debug, Serialize)]
@@ -106,6 +109,9 @@ pub struct Row {
     pub applicant: String,
     pub recommender: String,
     pub url: String,
+    /// The case's first photo, for the cards of the typical cases.
+    pub thumb: Option<super::views::PictureView>,
+    pub category_name: String,
     pub votes: u64,
     /// Votes cast but not counted (decisions on ballot stuffing).
     pub voided: u64,
@@ -161,6 +167,22 @@ pub struct Outcome {
     pub composite: Option<String>,
     /// The case's category results page.
     pub url: String,
+    /// Where the case comes in its category's results (typical cases, the rest of the shortlist by rank, the others
+    /// by votes, the disqualified last): the order of the listings once results exist.
+    pub order: usize,
+}
+
+impl Outcome {
+    /// The badge on the case's card: 典型案例, 入围, or none.
+    pub fn badge(&self) -> Option<&'static str> {
+        if self.winner {
+            Some("典型案例")
+        } else if self.shortlisted && self.disqualified.is_none() {
+            Some("入围")
+        } else {
+            None
+        }
+    }
 }
 
 /// The outcome of every case, by id.
@@ -169,7 +191,8 @@ pub fn outcomes(view: &ResultsView) -> BTreeMap<String, Outcome> {
     for c in &view.categories {
         let shortlisted = c.ranked.iter().map(|r| (r, true));
         let others = c.others.iter().chain(&c.disqualified).map(|r| (r, false));
-        for (r, shortlisted) in shortlisted.chain(others) {
+        // The shortlist is in rank order (by votes before the panels mark), so the typical cases come first.
+        for (order, (r, shortlisted)) in shortlisted.chain(others).enumerate() {
             map.insert(
                 r.id.clone(),
                 Outcome {
@@ -180,6 +203,7 @@ pub fn outcomes(view: &ResultsView) -> BTreeMap<String, Outcome> {
                     rank_text: r.rank.map(|n| format!("第{n}名")),
                     composite: (!r.s.is_empty()).then(|| r.s.clone()),
                     url: c.url.clone(),
+                    order,
                 },
             );
         }
@@ -224,11 +248,13 @@ pub fn view(site_view: &SiteView, results: &Results, cases: &[CaseView]) -> Resu
         };
         Row {
             id: s.id.clone(),
-            short_title: shorten(&title, 14),
+            short_title: shorten(&title, 26),
             title,
             applicant: case.map_or_else(String::new, |c| c.card.applicant.clone()),
             recommender: s.recommender.clone(),
             url: case.map_or_else(String::new, |c| c.card.url.clone()),
+            thumb: case.and_then(|c| c.card.thumb.clone()),
+            category_name: case.map_or_else(String::new, |c| c.card.category.name.clone()),
             votes: s.votes,
             voided: results.integrity.voided.get(&s.id).copied().unwrap_or(0),
             disqualified: results.integrity.disqualified.get(&s.id).map(|r| Redactor::default().redact(r)),
@@ -255,7 +281,7 @@ pub fn view(site_view: &SiteView, results: &Results, cases: &[CaseView]) -> Resu
                 return None;
             }
             let ranked: Vec<Row> =
-                members.iter().filter(|s| s.shortlisted).enumerate().map(|(i, s)| row(s, i * 32)).collect();
+                members.iter().filter(|s| s.shortlisted).enumerate().map(|(i, s)| row(s, i * CHART_ROW)).collect();
             let out = |s: &&&Standing| results.integrity.disqualified.contains_key(&s.id);
             let others: Vec<Row> = members.iter().filter(|s| !s.shortlisted && !out(s)).map(|s| row(s, 0)).collect();
             let disqualified: Vec<Row> = members.iter().filter(out).map(|s| row(s, 0)).collect();
@@ -267,7 +293,7 @@ pub fn view(site_view: &SiteView, results: &Results, cases: &[CaseView]) -> Resu
                 cases: members.len(),
                 shortlisted: ranked.len(),
                 cut: shortlist_cut(&results.standings, &term.id).unwrap_or(0),
-                chart_height: ranked.len() * 32 + 8,
+                chart_height: ranked.len() * CHART_ROW + 4,
                 ranked,
                 others,
                 disqualified,

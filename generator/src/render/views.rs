@@ -118,6 +118,8 @@ pub struct CaseView {
     pub launched: String,
     pub launched_text: String,
     pub tags: Vec<String>,
+    /// The tags as links to a search for each.
+    pub tag_links: Vec<super::tags::TagLink>,
     /// Sanitised HTML of the description.
     pub body_html: String,
     pub photos: Vec<PictureView>,
@@ -251,6 +253,7 @@ impl<'a> ViewBuilder<'a> {
             launched: case.launched.to_string(),
             launched_text: zh_date(case.launched),
             tags: case.tags.clone(),
+            tag_links: super::tags::links(&self.root, &case.tags),
             body_html: markdown::to_html(&case.body_markdown),
             captions: case.photos.iter().map(|p| caption(case, p.caption.as_deref())).collect(),
             photos,

@@ -18,21 +18,32 @@
     return Number(parts[1]) + "月" + Number(parts[2]) + "日";
   }
 
-  // The voting status in words, by state: the service's codes.
+  // Days from `from` to `to` (YYYY-MM-DD).
+  function daysBetween(from, to) {
+    return Math.round((Date.parse(to + "T00:00:00Z") - Date.parse(from + "T00:00:00Z")) / 86400000);
+  }
+
+  // The voting status in words, by state (the service's codes), with the days to go when today is known.
   var STATES = {
-    not_open: function (opens) { return "投票将于" + monthDay(opens) + "开始"; },
-    open: function (opens, closes) { return "投票进行中，" + monthDay(closes) + "截止"; },
+    not_open: function (opens, closes, day) {
+      var wait = day ? daysBetween(day, opens) : 0;
+      return "投票将于" + monthDay(opens) + "开始" + (wait > 0 ? "，还有 " + wait + " 天" : "");
+    },
+    open: function (opens, closes, day) {
+      var left = day ? daysBetween(day, closes) + 1 : 0;
+      return "投票进行中，" + monthDay(closes) + "截止" + (left > 1 ? "，还剩 " + left + " 天" : left === 1 ? "，今天是最后一天" : "");
+    },
     closed: function (opens, closes) { return "投票已于" + monthDay(closes) + "结束"; }
   };
 
-  function showStatus(el, code) {
+  function showStatus(el, code, day) {
     var strong = el.querySelector("strong.vote-state");
     if (!strong) {
       strong = document.createElement("strong");
       strong.className = "vote-state";
       el.insertBefore(strong, el.firstChild);
     }
-    strong.textContent = STATES[code](el.dataset.opens, el.dataset.closes) + "。";
+    strong.textContent = STATES[code](el.dataset.opens, el.dataset.closes, day) + "。";
   }
 
   // The day after `iso` (YYYY-MM-DD), as YYYY-MM-DD.
@@ -46,12 +57,17 @@
   function votedKey(form, day) {
     return "hall-voted:" + form.dataset.election + ":" + day + ":" + (form.dataset.scopeKey || "");
   }
-  function remember(key) {
-    try { window.localStorage.setItem(key, "1"); } catch (e) { /* private mode: the service still says no */ }
+  // The value kept is the vote's receipt (or "1" when the service said the vote was already cast).
+  function remember(key, receipt) {
+    try {
+      if (!receipt && window.localStorage.getItem(key)) return;
+      window.localStorage.setItem(key, receipt || "1");
+    } catch (e) { /* private mode: the service still says no */ }
   }
   function remembered(key) {
-    try { return window.localStorage.getItem(key) === "1"; } catch (e) { return false; }
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
   }
+  var RECEIPT_LATER = "请保存回执编号：投票结束、结果公布后，可在本站“查验回执”页面输入它，查看这张票是否计入结果。";
 
   // The vote buttons follow the voting status: 尚未开始 / 投票 / 今日已投 / 投票已结束, and say plainly when the vote
   // service cannot be reached; a button is enabled only where a vote can count.
@@ -72,10 +88,14 @@
         text = "暂时无法投票";
         note = "暂时无法连接投票服务，投票不会被记录；请稍后刷新页面再试。";
       } else if (voting.code === "open" && voting.day && remembered(votedKey(form, voting.day))) {
+        var receipt = remembered(votedKey(form, voting.day));
         text = "今日已投";
         note = voting.day >= status.dataset.closes
           ? "今天是投票的最后一天，感谢参与。"
           : "您今天已经投过票，" + monthDay(nextDay(voting.day)) + "可再投。";
+        // On a later visit the hint recalls the receipt (right after the vote the answer shows it).
+        var answered = form.parentNode.querySelector(".vote-answer");
+        if (receipt !== "1" && !(answered && answered.textContent)) note += "回执编号：" + receipt + "。" + RECEIPT_LATER;
       } else if (voting.code === "open") {
         enabled = true;
       }
@@ -102,7 +122,7 @@
       var now = today(el.dataset.tz);
       if (!now) return;
       var code = now < el.dataset.opens ? "not_open" : now > el.dataset.closes ? "closed" : "open";
-      showStatus(el, code);
+      showStatus(el, code, now);
       voting = { code: code, day: now };
     });
     var endpoint = els.length ? els[0].dataset.endpoint : null;
@@ -113,7 +133,7 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (body) {
         if (body && STATES.hasOwnProperty(body.code)) {
-          els.forEach(function (el) { showStatus(el, body.code); });
+          els.forEach(function (el) { showStatus(el, body.code, body.day || voting.day); });
           voting = { code: body.code, day: body.day || voting.day };
           announce();
         } else {
@@ -152,12 +172,22 @@
             var message = result.body && result.body.message
               ? result.body.message
               : "投票服务暂时不可用（" + result.status + "），请稍后再试。";
-            if (result.ok && result.body.receipt) message += " 回执编号：" + result.body.receipt;
             answer.textContent = message;
+            if (result.ok && result.body.receipt) {
+              var line = document.createElement("span");
+              line.className = "vote-receipt";
+              line.appendChild(document.createTextNode("回执编号："));
+              line.appendChild(document.createElement("code")).textContent = result.body.receipt;
+              var later = document.createElement("span");
+              later.className = "vote-later";
+              later.textContent = RECEIPT_LATER;
+              answer.appendChild(line);
+              answer.appendChild(later);
+            }
             answer.classList.add(result.ok ? "ok" : "refused");
             var code = result.body && result.body.code;
             if (code === "counted" || code === "already_voted") {
-              remember(votedKey(form, result.body.day || voting.day));
+              remember(votedKey(form, result.body.day || voting.day), result.body.receipt);
             } else if (code === "closed" || code === "not_open") {
               voting = { code: code, day: voting.day };
             }

@@ -49,42 +49,68 @@
     }
     return hash >>> 0;
   }
-  function intersect(a, b) {
-    var out = [], i = 0, j = 0;
-    while (i < a.length && j < b.length) {
-      if (a[i] === b[j]) { out.push(a[i]); i++; j++; }
-      else if (a[i] < b[j]) i++;
-      else j++;
-    }
-    return out;
-  }
-  // `text` as a paragraph with each occurrence of the query's parts marked.
-  function highlighted(text, parts) {
-    var folded = foldText(text), paragraph = document.createElement("p"), at = 0;
-    var marks = [];
-    parts.forEach(function (part) {
-      for (var i = folded.indexOf(part); part && i >= 0; i = folded.indexOf(part, i + part.length)) marks.push([i, i + part.length]);
+  // `text` as an element of `tag` with each occurrence of the query's terms marked.
+  function highlighted(tag, text, terms) {
+    var folded = foldText(text), element = document.createElement(tag), at = 0, marks = [];
+    terms.forEach(function (term) {
+      for (var i = folded.indexOf(term); term && i >= 0; i = folded.indexOf(term, i + 1)) marks.push([i, i + term.length]);
     });
-    marks.sort(function (x, y) { return x[0] - y[0]; }).forEach(function (m) {
-      if (m[0] < at) return;
-      paragraph.appendChild(document.createTextNode(text.slice(at, m[0])));
+    marks.sort(function (x, y) { return x[0] - y[0] || y[1] - x[1]; });
+    // Overlapping terms (医保, 保支, 支付) make one mark.
+    var merged = [];
+    marks.forEach(function (m) {
+      var last = merged[merged.length - 1];
+      if (last && m[0] <= last[1]) last[1] = Math.max(last[1], m[1]);
+      else merged.push(m.slice());
+    });
+    merged.forEach(function (m) {
+      element.appendChild(document.createTextNode(text.slice(at, m[0])));
       var mark = document.createElement("mark");
       mark.textContent = text.slice(m[0], m[1]);
-      paragraph.appendChild(mark);
+      element.appendChild(mark);
       at = m[1];
     });
-    paragraph.appendChild(document.createTextNode(text.slice(at)));
-    return paragraph;
+    element.appendChild(document.createTextNode(text.slice(at)));
+    return element;
   }
 
-  // The search page: queries the static index in the browser.
+  // Where a case holds the whole query as it was typed (each of its space-separated parts): 3 the title, 2 the
+  // applicant, 1 the summary, 0 nowhere.
+  function exactness(c, parts) {
+    var fields = [c.t, c.a, c.s];
+    for (var f = 0; f < fields.length; f++) {
+      var text = foldText(fields[f]);
+      if (parts.every(function (p) { return text.indexOf(p) >= 0; })) return 3 - f;
+    }
+    return 0;
+  }
+  // Where a case holds the query's terms: 3 for each in the title, 2 in the applicant, 1 in the summary.
+  function placement(c, terms) {
+    var t = foldText(c.t), a = foldText(c.a), s = foldText(c.s);
+    return terms.reduce(function (sum, term) {
+      return sum + (t.indexOf(term) >= 0 ? 3 : a.indexOf(term) >= 0 ? 2 : s.indexOf(term) >= 0 ? 1 : 0);
+    }, 0);
+  }
+  // The order of the results: exact matches first (title first), then by how many of the query's terms a case
+  // holds anywhere, then by where it holds them, then in the hall's order.
+  function ranked(found, query) {
+    var parts = query.split(/\s+/).map(foldText).filter(Boolean);
+    return found.map(function (f) {
+      return { c: f.c, n: f.n, held: f.held, exact: exactness(f.c, parts), where: placement(f.c, f.terms) };
+    }).sort(function (x, y) {
+      return y.exact - x.exact || y.held - x.held || y.where - x.where || x.n - y.n;
+    });
+  }
+
+  // The search page: queries the static index in the browser; the header's search box is its search box.
   function search() {
     var list = document.querySelector(".search-results");
     if (!list) return;
     var base = list.dataset.index;
-    var form = document.querySelector(".search-form");
-    var input = document.getElementById("search-q");
+    var form = document.querySelector(".header-search");
+    var input = document.getElementById("header-q");
     var status = document.querySelector(".search-status");
+    var suggestions = document.querySelector(".search-suggestions");
     var files = {}, timer = null, latest = 0;
     function load(name) {
       if (!files[name]) {
@@ -95,64 +121,82 @@
       }
       return files[name];
     }
+    // The cases that hold at least half of the query's terms (all of them when there are one or two), each with
+    // the terms it holds.
     function find(query) {
       var needed = queryTerms(query);
       if (!needed.length) return Promise.resolve([]);
       return load("meta.json").then(function (meta) {
         return Promise.all(needed.map(function (t) { return load("terms-" + (fnv1a(t) % meta.shards) + ".json"); }))
           .then(function (shards) {
-            var hits = needed.map(function (t, i) { return shards[i][t] || []; }).reduce(intersect);
-            hits = hits.slice(0, 500);
+            var held = {};
+            needed.forEach(function (t, i) {
+              (shards[i][t] || []).forEach(function (n) { (held[n] = held[n] || []).push(t); });
+            });
+            var least = needed.length <= 2 ? needed.length : Math.ceil(needed.length / 2);
+            var hits = Object.keys(held).map(Number).filter(function (n) { return held[n].length >= least; })
+              .sort(function (a, b) { return held[b].length - held[a].length || a - b; }).slice(0, 500);
             var chunks = hits.map(function (n) { return Math.floor(n / meta.chunk); })
               .filter(function (c, i, all) { return all.indexOf(c) === i; });
             return Promise.all(chunks.map(function (c) { return load("cases-" + c + ".json"); })).then(function (loaded) {
               return hits.map(function (n) {
-                return loaded[chunks.indexOf(Math.floor(n / meta.chunk))][n % meta.chunk];
+                var c = loaded[chunks.indexOf(Math.floor(n / meta.chunk))][n % meta.chunk];
+                return { c: c, n: n, held: held[n].length, terms: held[n] };
               });
             });
           });
       });
     }
+    function item(r, terms) {
+      var li = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = r.c.u;
+      link.className = "result-link";
+      if (r.c.i) {
+        var img = document.createElement("img");
+        img.src = r.c.i;
+        img.alt = "";
+        img.width = r.c.w;
+        img.height = r.c.h;
+        img.loading = "lazy";
+        img.decoding = "async";
+        link.appendChild(img);
+      } else {
+        var blank = document.createElement("span");
+        blank.className = "result-noimg";
+        link.appendChild(blank);
+      }
+      link.appendChild(highlighted("span", r.c.t, terms));
+      var meta = document.createElement("p");
+      meta.className = "meta";
+      meta.textContent = r.c.a + " · " + r.c.c;
+      var summary = highlighted("p", r.c.s, terms);
+      summary.className = "summary";
+      li.appendChild(link);
+      li.appendChild(meta);
+      li.appendChild(summary);
+      return li;
+    }
     function run(query) {
       var ticket = ++latest;
       query = query.trim();
+      if (suggestions) suggestions.hidden = !!query;
       if (!query) {
         list.textContent = "";
         status.textContent = "";
         return;
       }
       status.textContent = "正在搜索……";
-      var parts = query.split(/\s+/).map(foldText);
-      find(query).then(function (cases) {
+      var terms = queryTerms(query).concat(query.split(/\s+/).map(foldText));
+      find(query).then(function (found) {
         if (ticket !== latest) return;
-        var score = function (c) {
-          var s = 0;
-          parts.forEach(function (p) {
-            if (foldText(c.t).indexOf(p) >= 0) s += 4;
-            if (foldText(c.a).indexOf(p) >= 0) s += 2;
-            if (foldText(c.s).indexOf(p) >= 0) s += 1;
-          });
-          return s;
-        };
-        var ranked = cases.map(function (c, i) { return { c: c, s: score(c), i: i }; })
-          .sort(function (x, y) { return y.s - x.s || x.i - y.i; });
+        var results = ranked(found, query);
         list.textContent = "";
-        status.textContent = ranked.length
-          ? "找到 " + ranked.length + " 个与“" + query + "”相关的案例"
+        status.textContent = results.length
+          ? "找到 " + results.length + " 个与“" + query + "”相关的案例"
           : "没有找到与“" + query + "”相关的案例，换个词试试。";
-        ranked.slice(0, 50).forEach(function (r) {
-          var li = document.createElement("li");
-          var link = document.createElement("a");
-          link.href = r.c.u;
-          link.textContent = r.c.t;
-          var meta = document.createElement("p");
-          meta.className = "meta";
-          meta.textContent = r.c.a + " · " + r.c.c;
-          li.appendChild(link);
-          li.appendChild(meta);
-          li.appendChild(highlighted(r.c.s, parts));
-          list.appendChild(li);
-        });
+        if (suggestions && !results.length) suggestions.hidden = false;
+        results.slice(0, 50).forEach(function (r) { list.appendChild(item(r, terms)); });
       }, function () {
         if (ticket === latest) status.textContent = "搜索暂时不可用，请稍后再试。";
       });

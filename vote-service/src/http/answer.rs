@@ -18,6 +18,10 @@ pub struct Answer {
     pub headers: Vec<(header::HeaderName, String)>,
 }
 
+/// How a voter checks a receipt later: the hall publishes its receipt check (查验回执) with the results.
+const RECEIPT_LATER: &str =
+    "请保存回执编号。网上投票结束、结果公布后，可在展厅的“查验回执”页面输入回执编号，查看这张票是否计入结果。";
+
 impl Answer {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Answer { status, code, message: message.into(), fields: Vec::new(), headers: Vec::new() }
@@ -112,7 +116,7 @@ impl Answer {
             .iter()
             .find(|(key, _)| *key == "receipt")
             .and_then(|(_, value)| value.as_str())
-            .map(|r| format!("<p>回执编号：<strong>{}</strong></p>", escape(r)));
+            .map(|r| format!("<p>回执编号：<strong>{}</strong></p><p>{RECEIPT_LATER}</p>", escape(r)));
         let back = back.filter(|b| b.starts_with('/') || b.starts_with("https://"));
         let page = format!(
             "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

@@ -211,7 +211,7 @@ async fn vote(app: &App, peer: IpAddr, request: Request<Incoming>) -> (&'static 
     }
     let answer = match outcome.await.unwrap_or(Outcome::Failed) {
         Outcome::Counted { receipt, repeat } => {
-            Answer::new(StatusCode::OK, "counted", format!("投票成功！感谢您为“{}”投票。", case.title))
+            Answer::new(StatusCode::OK, "counted", format!("投票成功！感谢您为《{}》投票。", case.title))
                 .with("case", case_id)
                 .with("day", day.to_string())
                 .with("receipt", receipt)
