@@ -104,6 +104,7 @@ impl Memory {
     /// The rendering of the cases in memory with `results`, naming the search index at `search_dir`.
     fn rendering<'a>(&'a self, results: Option<&'a Results>, search_dir: &str, tera: &mut tera::Tera) -> Rendering<'a> {
         Rendering::new(&self.site, &self.cases, &self.views, &self.theme, results, search_dir, tera)
+            .with_news(&self.content.news, tera)
     }
 }
 
@@ -144,7 +145,8 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
     let index = search::build_index(&pairs);
     steps.done("search index");
     let mut tera = theme.tera.clone();
-    let rendering = Rendering::new(&site, &cases, &case_views, &theme, results.as_ref(), &index.dir, &mut tera);
+    let rendering = Rendering::new(&site, &cases, &case_views, &theme, results.as_ref(), &index.dir, &mut tera)
+        .with_news(&content.news, &mut tera);
     let data = rendering.data();
     let page_list = pages::all_pages(&data, rendering.results_pages());
     let outcomes = data.outcomes;
@@ -440,6 +442,8 @@ struct Rendering<'a> {
     results_view: Option<ResultsView>,
     case_views: &'a [CaseView],
     search_index: String,
+    /// The announcements, newest first ([`Rendering::with_news`]).
+    news: Vec<render::news::NewsView>,
 }
 
 impl<'a> Rendering<'a> {
@@ -464,7 +468,15 @@ impl<'a> Rendering<'a> {
             tera.global_context().insert("results", view);
         }
         let search_index = format!("{}{search_dir}", views.root);
-        Rendering { site, site_view, results, results_view, case_views, search_index }
+        Rendering { site, site_view, results, results_view, case_views, search_index, news: Vec::new() }
+    }
+
+    /// Adds the announcements: their pages, and the banners of rule changes on every page (the theme's global
+    /// `banners`, set even when there is none).
+    fn with_news(mut self, news: &[crate::content::news::Announcement], tera: &mut tera::Tera) -> Self {
+        self.news = render::news::views(news, &self.site_view.root, &self.site.election.time_zone);
+        tera.global_context().insert("banners", &render::news::banners(&self.news));
+        self
     }
 
     fn data(&self) -> SiteData<'_> {
@@ -475,6 +487,7 @@ impl<'a> Rendering<'a> {
             page_size: self.site.listing_page_size,
             search_index: self.search_index.clone(),
             outcomes: self.results_view.as_ref().map(render::results::outcomes).unwrap_or_default(),
+            news: self.news.clone(),
         }
     }
 
@@ -632,7 +645,7 @@ mod tests {
         let ids =
             touched_cases(&content, &changed(&["cases/a/index.md", "cases/b/photo-1.jpg", "cases/.swp/x", "cases/a"]));
         assert_eq!(ids, Ok(["a".to_owned(), "b".to_owned()].into()));
-        for elsewhere in ["site.yaml", "votes/tally.json", "scores/media.yaml", "cases/stray.txt"] {
+        for elsewhere in ["site.yaml", "votes/tally.json", "scores/media.yaml", "cases/stray.txt", "news/2020-08-24-a.md"] {
             assert_eq!(touched_cases(&content, &changed(&[elsewhere])), Err(content.join(elsewhere)));
         }
     }

@@ -1,4 +1,4 @@
-//! Reading `content/` from disk: `site.yaml` and one folder per case under `cases/`.
+//! Reading `content/` from disk: `site.yaml`, one folder per case under `cases/`, the announcements under `news/`.
 //!
 //! This stage only reads and parses; it knows nothing of the notice's rules. What it cannot read it reports as a
 //! [`Problem`] naming the file and line, and it goes on with the other files.
@@ -7,6 +7,7 @@ pub mod case_folder;
 pub mod front_matter;
 pub mod integrity_files;
 pub mod key_lines;
+pub mod news;
 pub mod receipts_file;
 pub mod result_files;
 pub mod site_file;
@@ -25,6 +26,8 @@ pub struct Content {
     pub site: Option<site_file::SiteFile>,
     /// The cases whose front matter could be parsed, sorted by id; their field problems are in the report.
     pub forms: Vec<ApplicationForm>,
+    /// The announcements (公告) under `news/` that passed their checks, newest first.
+    pub news: Vec<news::Announcement>,
 }
 
 /// Reads `root/site.yaml` and every `root/cases/<id>/index.md`, reporting every problem on the way. The results'
@@ -32,7 +35,8 @@ pub struct Content {
 pub fn read(root: &Path, report: &mut Report) -> Content {
     let site = site_file::read(&root.join("site.yaml"), report);
     let forms = case_folder::read_all(&root.join("cases"), report);
-    Content { root: root.to_path_buf(), site, forms }
+    let news = news::read_all(&root.join("news"), report);
+    Content { root: root.to_path_buf(), site, forms, news }
 }
 
 /// Reads a text file that must be UTF-8 and at most `limit` bytes, or says why not.

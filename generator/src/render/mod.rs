@@ -3,6 +3,7 @@
 //! (only the sanitised case description is).
 
 pub mod integrity;
+pub mod news;
 pub mod pages;
 pub mod results;
 pub mod theme;
