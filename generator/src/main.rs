@@ -26,6 +26,8 @@ enum Command {
     Explain(cmd::explain::Args),
     /// Create a new case folder with a commented front matter.
     New(cmd::new::Args),
+    /// Write each panel's blank mark sheet (CSV for WPS and Excel) listing the shortlisted cases.
+    Sheets(cmd::sheets::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,5 +38,6 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::execute(args),
         Command::New(args) => cmd::new::execute(args),
         Command::Explain(args) => cmd::explain::execute(args),
+        Command::Sheets(args) => cmd::sheets::execute(args),
     }
 }

@@ -5,6 +5,7 @@ pub mod check;
 pub mod explain;
 pub mod new;
 pub mod serve;
+pub mod sheets;
 
 use std::path::PathBuf;
 

@@ -10,6 +10,7 @@ pub mod key_lines;
 pub mod news;
 pub mod receipts_file;
 pub mod result_files;
+pub mod score_sheet;
 pub mod site_file;
 pub mod site_keys;
 

@@ -10,7 +10,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde_yaml::{Mapping, Value};
 
 use crate::model::form::unknown_key_message;
-use crate::model::site::{Election, Rules, Scoring, Site, Taxonomy, Term, Weights};
+use crate::model::site::{Election, PanelSizes, Rules, Scoring, Site, Taxonomy, Term, Weights};
 
 /// Every unknown key of `site` (the whole file as a YAML value), as its dotted path (`election.clozes`) and the
 /// message for it.
@@ -31,6 +31,9 @@ pub fn unknown_keys(site: &Value) -> Vec<(String, String)> {
     }
     if let Some(Value::Mapping(weights)) = top.get("scoring").and_then(|s| s.get("weights")) {
         check_map(weights, fields_of::<Weights>(), "scoring.weights", &mut found);
+    }
+    if let Some(Value::Mapping(panels)) = top.get("scoring").and_then(|s| s.get("panels")) {
+        check_map(panels, fields_of::<PanelSizes>(), "scoring.panels", &mut found);
     }
     for list in ["categories", "domains"] {
         let Some(Value::Sequence(terms)) = top.get("taxonomy").and_then(|t| t.get(list)) else { continue };

@@ -19,6 +19,7 @@ pub mod publish;
 pub mod receipts;
 pub mod redact;
 pub mod scoring;
+pub mod sheets;
 pub mod validate;
 
 use std::collections::{BTreeMap, HashMap};
@@ -97,6 +98,9 @@ pub struct Results {
     pub tally: TallySummary,
     /// The integrity statement: decisions, votes before and after, each day's closing hash, the receipts.
     pub integrity: Integrity,
+    /// How many members of the media and of the expert panel were recused (回避) from each case, by id; only the
+    /// mark sheets record recusals.
+    pub recused: BTreeMap<String, [usize; 2]>,
 }
 
 impl Results {
@@ -197,6 +201,7 @@ pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &
     {
         inputs.push(redacted_ref(file, &mut redactor));
     }
+    let mut recused: BTreeMap<String, [usize; 2]> = BTreeMap::new();
     let panels = if marks_present.len() == 2 {
         let (media, expert) = (files.media.as_ref()?, files.expert.as_ref()?);
         let titles: BTreeMap<String, String> = cases.iter().map(|c| (c.id.clone(), c.title.clone())).collect();
@@ -204,6 +209,11 @@ pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &
         validate::panel(expert, &shortlist, &titles, report);
         inputs.push(input_ref(&media.file));
         inputs.push(input_ref(&expert.file));
+        for (k, panel) in [media, expert].into_iter().enumerate() {
+            for (id, codes) in &panel.recused {
+                recused.entry(id.clone()).or_default()[k] = codes.len();
+            }
+        }
         Some(Panels { media: media.marks.clone(), expert: expert.marks.clone() })
     } else {
         None
@@ -237,6 +247,7 @@ pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &
             sources: tally.sources.iter().map(|s| (s.name.clone(), s.votes)).collect(),
         },
         integrity,
+        recused,
     })
 }
 
