@@ -467,6 +467,9 @@ impl<'a> Rendering<'a> {
         if let Some(view) = &results_view {
             tera.global_context().insert("results", view);
         }
+        let final_results = results.is_some_and(|r| r.stage == Stage::Final);
+        let publicity = final_results.then(|| render::publicity::view(site.publicity.as_ref(), &site_view)).flatten();
+        tera.global_context().insert("publicity", &publicity);
         let search_index = format!("{}{search_dir}", views.root);
         Rendering { site, site_view, results, results_view, case_views, search_index, news: Vec::new() }
     }
@@ -493,10 +496,17 @@ impl<'a> Rendering<'a> {
 
     /// The results pages and the collection, once the vote is counted.
     fn results_pages(&self) -> Vec<pages::Page> {
-        self.results_view
+        let mut pages: Vec<pages::Page> = self
+            .results_view
             .as_ref()
             .map(|v| render::results::pages(&self.site_view, v, self.case_views))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        if let (Some(view), Some(results), Some(publicity)) = (&self.results_view, self.results, &self.site.publicity)
+            && results.stage == Stage::Final
+        {
+            pages.extend(render::publicity::pages(&self.site_view, publicity, results, view));
+        }
+        pages
     }
 
     /// The data files: the manifest and, once the vote is counted, the results and their inputs.

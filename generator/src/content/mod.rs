@@ -8,6 +8,7 @@ pub mod front_matter;
 pub mod integrity_files;
 pub mod key_lines;
 pub mod news;
+pub mod objections_file;
 pub mod receipts_file;
 pub mod result_files;
 pub mod score_sheet;

@@ -128,6 +128,8 @@ pub struct ResultFiles {
     pub decisions: Option<DecisionsFile>,
     pub review: Option<ReviewFile>,
     pub receipts: Option<ReceiptsFile>,
+    /// The objections of the publicity period (公示), `objections.yaml` ([`super::objections_file`]).
+    pub objections: Option<super::objections_file::ObjectionsFile>,
 }
 
 impl ResultFiles {
@@ -191,6 +193,7 @@ pub fn read(root: &Path, report: &mut Report) -> ResultFiles {
         files.present.push(receipts_path.clone());
         files.receipts = read_receipts(&receipts_path, report);
     }
+    files.objections = super::objections_file::read(root, report);
     for panel in [Panel::Media, Panel::Expert] {
         let path = ResultFiles::panel_path(root, panel);
         let yaml = root.join("scores").join(panel.file_name());

@@ -10,6 +10,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde_yaml::{Mapping, Value};
 
 use crate::model::form::unknown_key_message;
+use crate::model::publicity::{Holiday, Publicity};
 use crate::model::site::{Election, PanelSizes, Rules, Scoring, Site, Taxonomy, Term, Weights};
 
 /// Every unknown key of `site` (the whole file as a YAML value), as its dotted path (`election.clozes`) and the
@@ -18,7 +19,8 @@ pub fn unknown_keys(site: &Value) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let Value::Mapping(top) = site else { return found };
     check_map(top, fields_of::<Site>(), "", &mut found);
-    let sections: [(&str, &[&str]); 4] = [
+    let sections: [(&str, &[&str]); 5] = [
+        ("publicity", fields_of::<Publicity>()),
         ("election", fields_of::<Election>()),
         ("rules", fields_of::<Rules>()),
         ("scoring", fields_of::<Scoring>()),
@@ -34,6 +36,13 @@ pub fn unknown_keys(site: &Value) -> Vec<(String, String)> {
     }
     if let Some(Value::Mapping(panels)) = top.get("scoring").and_then(|s| s.get("panels")) {
         check_map(panels, fields_of::<PanelSizes>(), "scoring.panels", &mut found);
+    }
+    if let Some(Value::Sequence(holidays)) = top.get("publicity").and_then(|p| p.get("holidays")) {
+        for (i, holiday) in holidays.iter().enumerate() {
+            if let Value::Mapping(map) = holiday {
+                check_map(map, fields_of::<Holiday>(), &format!("publicity.holidays[{i}]"), &mut found);
+            }
+        }
     }
     for list in ["categories", "domains"] {
         let Some(Value::Sequence(terms)) = top.get("taxonomy").and_then(|t| t.get(list)) else { continue };

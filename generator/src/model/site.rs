@@ -36,6 +36,9 @@ pub struct Site {
     /// Cases on one page of a category or domain listing.
     #[serde(default = "default_listing_page_size")]
     pub listing_page_size: usize,
+    /// The publicity period (公示) of the proposed results, with the year's holiday calendar.
+    #[serde(default)]
+    pub publicity: Option<super::publicity::Publicity>,
 }
 
 fn default_listing_page_size() -> usize {

@@ -5,6 +5,7 @@
 pub mod integrity;
 pub mod news;
 pub mod pages;
+pub mod publicity;
 pub mod results;
 pub mod theme;
 pub mod views;

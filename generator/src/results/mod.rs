@@ -14,6 +14,7 @@
 
 pub mod explain;
 pub mod influence;
+pub mod objections;
 pub mod integrity;
 pub mod publish;
 pub mod receipts;
@@ -101,6 +102,8 @@ pub struct Results {
     /// How many members of the media and of the expert panel were recused (回避) from each case, by id; only the
     /// mark sheets record recusals.
     pub recused: BTreeMap<String, [usize; 2]>,
+    /// The objections of the publicity period (公示), as checked.
+    pub objections: Vec<crate::content::objections_file::Objection>,
 }
 
 impl Results {
@@ -128,6 +131,10 @@ impl Results {
 /// reading `files`, so that every problem of every input file is reported at once.
 pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &mut Report) -> Option<Results> {
     if files.is_empty() {
+        if let Some(objections) = &files.objections {
+            let message = "there are no results yet: objections answer the publicity of the final results";
+            report.push(Problem::error(&objections.file.path, None, "objections", message));
+        }
         return None;
     }
     let marks_present: Vec<Panel> = [Panel::Media, Panel::Expert].into_iter().filter(|p| files.has_panel(*p)).collect();
@@ -218,11 +225,14 @@ pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &
     } else {
         None
     };
+    let stage = if panels.is_some() { Stage::Final } else { Stage::Shortlist };
+    if let Some(objections) = &files.objections {
+        objections::check(objections, site.publicity.as_ref(), stage, cases, &integrity.disqualified, report);
+    }
     if report.has_errors() {
         return None;
     }
 
-    let stage = if panels.is_some() { Stage::Final } else { Stage::Shortlist };
     let mut standings = scoring::standings(&entrants, panels.as_ref(), &settings);
     add_disqualified(&mut standings, cases, tally, &integrity);
     let alternative = panels.as_ref().map(|p| {
@@ -248,6 +258,7 @@ pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &
         },
         integrity,
         recused,
+        objections: files.objections.as_ref().map(|o| o.objections.clone()).unwrap_or_default(),
     })
 }
 
