@@ -212,3 +212,115 @@ fn a_bad_cell_is_an_error_with_its_row_and_column() {
          error: 4 problems in 2 files\n"
     );
 }
+
+// ---- the publicity period (公示), objections, the 通报 ----
+
+/// The sample's publicity block, with `working_days`.
+fn publicity(working_days: u32) -> String {
+    let site = fs::read_to_string(workspace_root().join("content/site.yaml")).expect("sample site.yaml");
+    let block = site.split("\npublicity:\n").nth(1).expect("the sample has a publicity period");
+    let block = block.replace("working_days: 5", &format!("working_days: {working_days}"));
+    format!("publicity:\n{block}")
+}
+
+/// The three cases voted and marked (YAML marks), with the sample's publicity lasting `working_days`.
+fn final_selection(working_days: u32) -> tempfile::TempDir {
+    let content = selection(&CASES, &publicity(working_days));
+    let root = content.path();
+    write_tally(root, &[(CASES[0], 400), (CASES[1], 300), (CASES[2], 200)]);
+    write(root, "scores/media.yaml", &format!("{}: [70, 72, 68]\n{}: [80, 90, 85]\n", CASES[0], CASES[1]));
+    write(root, "scores/expert.yaml", &format!("{}: [60, 58, 62, 59, 61]\n{}: [90, 70, 80, 64, 66]\n", CASES[0], CASES[1]));
+    content
+}
+
+#[test]
+fn the_publicity_period_counts_working_days_across_the_national_day_holiday() {
+    // The sample: 5 working days from Monday 28 September 2020: 28, 29, 30 September, then 1-8 October off, then
+    // Friday 9 October and the adjusted working Saturday 10 October.
+    let (output, _, _) = sample();
+    let results = fs::read_to_string(output.join("results/index.html")).expect("results page");
+    assert!(results.contains("<h1><span data-until=\"2020-10-10\" data-time-zone=\"Asia/Shanghai\">拟评选结果公示</span>"));
+    assert!(results.contains("公示期：<strong>2020年9月28日至2020年10月10日（5个工作日）</strong>"));
+    assert!(results.contains("以真实姓名（单位加盖公章）提出，并提供必要的证据或线索和联系方式"));
+    assert!(results.contains("异议受理：青岛市信息化典型案例评选办公室，电话 0532-80000000"));
+    let category = fs::read_to_string(output.join("results/applications/index.html")).expect("category page");
+    assert!(category.contains("公示期：<strong>2020年9月28日至2020年10月10日（5个工作日）</strong>"));
+    // 7 working days: Sunday 11 October is a weekend day again, so Monday 12 and Tuesday 13 October.
+    let built = build(final_selection(7).path(), None);
+    assert_eq!(built.run.code, Some(0), "{}", built.run.stderr);
+    assert!(built.read("results/index.html").contains("公示期：<strong>2020年9月28日至2020年10月13日（7个工作日）</strong>"));
+}
+
+#[test]
+fn objections_are_published_as_the_account_of_the_publicity() {
+    let (output, _, _) = sample();
+    let page = fs::read_to_string(output.join("results/objections/index.html")).expect("公示情况说明");
+    assert!(page.contains("<h1>公示情况说明</h1>"));
+    assert!(page.contains("公示期间共收到异议2件"));
+    assert!(page.contains(
+        "<tr><td class=\"num\">1</td><td>2020年9月29日</td><td><a href=\"/cases/smart-farming-laixi/\">智慧农业大田物联网服务平台</a></td>"
+    ));
+    assert!(page.contains("<td>经核查，反映的问题不属实，维持拟评选结果</td><td>2020年10月9日</td></tr>"));
+    assert!(page.contains("<td>经核查，反映的问题属实，已予纠正</td>"));
+}
+
+#[test]
+fn an_objection_that_removes_a_case_needs_a_disqualify_decision() {
+    let content = final_selection(5);
+    let objection = |case: &str, outcome: &str| {
+        format!(
+            "- number: 1\n  received: 2020-09-29\n  case: {case}\n  summary: 反映申报材料不实。\n  handling: 核实。\n  \
+             outcome: {outcome}\n  outcome_date: 2020-10-09\n"
+        )
+    };
+    write(content.path(), "objections.yaml", &objection(CASES[1], "removed"));
+    let out = generator(&["check", "--content", "."], content.path());
+    assert_eq!(out.code, Some(1));
+    assert_eq!(
+        out.stderr,
+        "./objections.yaml:6: [0].outcome: removes 'medical-insurance-mobile-pay', but no `disqualify` decision in \
+         votes/decisions.yaml covers it: a case leaves the results only through a decision; add one (action: \
+         disqualify, case: medical-insurance-mobile-pay) and export the tally again with it\n\
+         error: 1 problem in 1 file\n"
+    );
+    write(content.path(), "objections.yaml", &objection("medical-insurance", "upheld"));
+    let out = generator(&["check", "--content", "."], content.path());
+    assert!(
+        out.stderr.contains(
+            "./objections.yaml:3: [0].case: no case has the id 'medical-insurance' (did you mean \
+             'medical-insurance-mobile-pay'?)\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    write(content.path(), "objections.yaml", &objection(CASES[1], "upheld"));
+    let out = generator(&["check", "--content", "."], content.path());
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+}
+
+#[test]
+fn the_notice_names_the_organisers_and_annexes_the_typical_cases_and_the_awards() {
+    let (output, _, _) = sample();
+    let notice = fs::read_to_string(output.join("results/notice/index.html")).expect("通报");
+    assert!(notice.contains(
+        "<p class=\"notice-issuers\">中共青岛市委宣传部 中共青岛市委网信办 青岛市工业和信息化局 青岛市大数据发展管理局</p>"
+    ));
+    assert!(notice.contains("<h1>关于公布2020年信息化典型案例评选结果的通报</h1>"));
+    assert!(notice.contains("并经2020年9月28日至2020年10月10日公示，确定典型案例8个，3个单位获得优秀组织奖。"));
+    assert!(notice.contains(
+        "<tr><td class=\"num\">2</td><td>推进信息技术应用</td><td>城市交通信号智能优化系统</td><td>青岛市公安局交通警察支队</td><td>青岛市公安局</td></tr>"
+    ));
+    let results: Value =
+        serde_json::from_str(&fs::read_to_string(output.join("api/results.json")).expect("json")).expect("results");
+    let awarded: Vec<&str> = results["organisations"]
+        .as_array()
+        .expect("organisations")
+        .iter()
+        .filter(|o| o["award"] == true)
+        .filter_map(|o| o["recommender"].as_str())
+        .collect();
+    assert_eq!(awarded.len(), 3);
+    for (i, name) in awarded.iter().enumerate() {
+        assert!(notice.contains(&format!("<tr><td class=\"num\">{}</td><td>{name}</td></tr>", i + 1)), "{name}");
+    }
+}
