@@ -134,6 +134,25 @@ fn bad_announcements_are_reported_like_cases() {
     );
 }
 
+#[test]
+fn the_preview_shows_a_new_or_edited_announcement() {
+    let content = selection(&["smart-traffic-signals"], "");
+    let work = tempfile::tempdir().expect("work dir");
+    let preview = hall_tests::preview::Preview::start(content.path(), work.path());
+    let output = work.path().join("output");
+    let write_news = |title: &str| {
+        let after = preview.printed();
+        write(content.path(), "news/2020-08-24-vote-rules.md", &format!("---\ntitle: {title}\ndate: 2020-08-24\n---\n正文\n"));
+        preview.wait_for_line("rebuilt ", after)
+    };
+    let line = write_news("投票规则说明");
+    assert!(line.starts_with("rebuilt "), "{line}");
+    let page = fs::read_to_string(output.join("news/2020-08-24-vote-rules/index.html")).expect("the new page");
+    assert!(page.contains("<h1>投票规则说明</h1>"));
+    write_news("投票规则的说明（更新）");
+    assert!(fs::read_to_string(output.join("index.html")).expect("home").contains(">投票规则的说明（更新）</a>"));
+}
+
 // ---- the panels' mark sheets ----
 
 #[test]
