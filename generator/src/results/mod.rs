@@ -132,8 +132,9 @@ impl Results {
 pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &mut Report) -> Option<Results> {
     if files.is_empty() {
         if let Some(objections) = &files.objections {
-            let message = "there are no results yet: objections answer the publicity of the final results";
-            report.push(Problem::error(&objections.file.path, None, "objections", message));
+            let message = "not published yet: there are no results, and objections answer the publicity of the \
+                           final results";
+            report.push(Problem::warning(&objections.file.path, None, "objections", message));
         }
         return None;
     }

@@ -21,8 +21,9 @@ pub fn check(
 ) {
     let f = &objections.file;
     if stage != Stage::Final {
-        let message = "objections answer the publicity of the final results; commit it with both panels' marks";
-        report.push(Problem::error(&f.path, None, "objections", message));
+        let message = "not published yet: objections answer the publicity of the final results, which need both \
+                       panels' marks";
+        report.push(Problem::warning(&f.path, None, "objections", message));
     }
     let Some(publicity) = publicity else {
         let message = "there is no publicity period: add `publicity:` to site.yaml (see README.md)";
