@@ -655,7 +655,9 @@ mod tests {
         let ids =
             touched_cases(&content, &changed(&["cases/a/index.md", "cases/b/photo-1.jpg", "cases/.swp/x", "cases/a"]));
         assert_eq!(ids, Ok(["a".to_owned(), "b".to_owned()].into()));
-        for elsewhere in ["site.yaml", "votes/tally.json", "scores/media.yaml", "cases/stray.txt", "news/2020-08-24-a.md"] {
+        for elsewhere in
+            ["site.yaml", "votes/tally.json", "scores/media.yaml", "cases/stray.txt", "news/2020-08-24-a.md"]
+        {
             assert_eq!(touched_cases(&content, &changed(&[elsewhere])), Err(content.join(elsewhere)));
         }
     }

@@ -142,7 +142,11 @@ fn the_preview_shows_a_new_or_edited_announcement() {
     let output = work.path().join("output");
     let write_news = |title: &str| {
         let after = preview.printed();
-        write(content.path(), "news/2020-08-24-vote-rules.md", &format!("---\ntitle: {title}\ndate: 2020-08-24\n---\n正文\n"));
+        write(
+            content.path(),
+            "news/2020-08-24-vote-rules.md",
+            &format!("---\ntitle: {title}\ndate: 2020-08-24\n---\n正文\n"),
+        );
         preview.wait_for_line("rebuilt ", after)
     };
     let line = write_news("投票规则说明");
@@ -214,7 +218,11 @@ fn a_bad_cell_is_an_error_with_its_row_and_column() {
     let root = content.path();
     write_tally(root, &[(CASES[0], 400), (CASES[1], 300), (CASES[2], 200)]);
     let header = "案例编号,案例名称,类别";
-    write(root, "scores/media.csv", &format!("{header},M1,M2,M3\r\n{},a,b,70,72,68\r\n{},a,b,80,,x\r\n", CASES[0], CASES[1]));
+    write(
+        root,
+        "scores/media.csv",
+        &format!("{header},M1,M2,M3\r\n{},a,b,70,72,68\r\n{},a,b,80,,x\r\n", CASES[0], CASES[1]),
+    );
     write(root, "scores/expert.csv", &format!("{header},E1\r\n{},a,b,60\r\n{},a,b,回避\r\n", CASES[0], CASES[1]));
     write(root, "scores/expert.yaml", "smart-traffic-signals: [60]\n");
     let out = generator(&["check", "--content", "."], root);
@@ -248,7 +256,11 @@ fn final_selection(working_days: u32) -> tempfile::TempDir {
     let root = content.path();
     write_tally(root, &[(CASES[0], 400), (CASES[1], 300), (CASES[2], 200)]);
     write(root, "scores/media.yaml", &format!("{}: [70, 72, 68]\n{}: [80, 90, 85]\n", CASES[0], CASES[1]));
-    write(root, "scores/expert.yaml", &format!("{}: [60, 58, 62, 59, 61]\n{}: [90, 70, 80, 64, 66]\n", CASES[0], CASES[1]));
+    write(
+        root,
+        "scores/expert.yaml",
+        &format!("{}: [60, 58, 62, 59, 61]\n{}: [90, 70, 80, 64, 66]\n", CASES[0], CASES[1]),
+    );
     content
 }
 
@@ -258,7 +270,9 @@ fn the_publicity_period_counts_working_days_across_the_national_day_holiday() {
     // Friday 9 October and the adjusted working Saturday 10 October.
     let (output, _, _) = sample();
     let results = fs::read_to_string(output.join("results/index.html")).expect("results page");
-    assert!(results.contains("<h1><span data-until=\"2020-10-10\" data-time-zone=\"Asia/Shanghai\">拟评选结果公示</span>"));
+    assert!(
+        results.contains("<h1><span data-until=\"2020-10-10\" data-time-zone=\"Asia/Shanghai\">拟评选结果公示</span>")
+    );
     assert!(results.contains("公示期：<strong>2020年9月28日至2020年10月10日（5个工作日）</strong>"));
     assert!(results.contains("以真实姓名（单位加盖公章）提出，并提供必要的证据或线索和联系方式"));
     assert!(results.contains("异议受理：青岛市信息化典型案例评选办公室，电话 0532-80000000"));
@@ -267,7 +281,11 @@ fn the_publicity_period_counts_working_days_across_the_national_day_holiday() {
     // 7 working days: Sunday 11 October is a weekend day again, so Monday 12 and Tuesday 13 October.
     let built = build(final_selection(7).path(), None);
     assert_eq!(built.run.code, Some(0), "{}", built.run.stderr);
-    assert!(built.read("results/index.html").contains("公示期：<strong>2020年9月28日至2020年10月13日（7个工作日）</strong>"));
+    assert!(
+        built
+            .read("results/index.html")
+            .contains("公示期：<strong>2020年9月28日至2020年10月13日（7个工作日）</strong>")
+    );
 }
 
 #[test]

@@ -28,7 +28,8 @@ fn current_hall() -> &'static PathBuf {
         let text = fs::read_to_string(&news).expect("the sample's rule change");
         fs::write(&news, text.replace("until: 2020-08-31", "until: 2099-12-31")).expect("write");
         let site = fs::read_to_string(content.join("site.yaml")).expect("site.yaml");
-        fs::write(content.join("site.yaml"), site.replace("  starts: 2020-09-28", "  starts: 2099-06-01")).expect("site");
+        fs::write(content.join("site.yaml"), site.replace("  starts: 2020-09-28", "  starts: 2099-06-01"))
+            .expect("site");
         // Objections answer a period; these were received in 2020, outside this one: a warning only.
         let run = build_into(&content, &root.join("themes/default"), &output, &cache);
         assert_eq!(run.code, Some(0), "the current hall builds: {}", run.stderr);

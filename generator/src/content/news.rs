@@ -94,7 +94,12 @@ pub fn parse(path: &Path, text: &str, report: &mut Report) -> Option<Announcemen
     let fm = match front_matter::split(text) {
         Ok(fm) => fm,
         Err(e) => {
-            report.push(Problem::error(path, Some(1), "front matter", e.to_string().replace("a case", "an announcement")));
+            report.push(Problem::error(
+                path,
+                Some(1),
+                "front matter",
+                e.to_string().replace("a case", "an announcement"),
+            ));
             return None;
         }
     };
@@ -170,7 +175,10 @@ fn file_name_date(path: &Path, report: &mut Report) -> Option<Date> {
 }
 
 fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+    !s.is_empty()
+        && s.len() <= 64
+        && s.split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// Two announcements with one title: readers could not tell them apart.
@@ -180,7 +188,8 @@ fn duplicate_titles(news: &[Announcement], report: &mut Report) {
         match first.get(item.title.as_str()) {
             Some(earlier) => {
                 let name = earlier.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let message = format!("'{}' is already the title of {name}; give each announcement its own title", item.title);
+                let message =
+                    format!("'{}' is already the title of {name}; give each announcement its own title", item.title);
                 report.push(Problem::error(&item.path, item.title_line, "title", message));
             }
             None => {
@@ -217,7 +226,12 @@ impl Fields<'_> {
 
     fn title(&self, report: &mut Report) -> Option<String> {
         match self.get("title") {
-            None => report.push(Problem::error(self.path, self.lines.line("title").or(Some(1)), "title", "is missing; every announcement needs a title")),
+            None => report.push(Problem::error(
+                self.path,
+                self.lines.line("title").or(Some(1)),
+                "title",
+                "is missing; every announcement needs a title",
+            )),
             Some(Value::String(s)) if !s.trim().is_empty() => return Some(s.trim().to_owned()),
             Some(Value::String(_)) => report.push(self.error("title", "is empty")),
             Some(_) => report.push(self.error("title", "must be text")),
@@ -238,7 +252,8 @@ impl Fields<'_> {
         match text.parse::<Date>() {
             Ok(date) if text.len() == 10 => Some(date),
             _ => {
-                report.push(self.error(key, format!("'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2020-08-24")));
+                report
+                    .push(self.error(key, format!("'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2020-08-24")));
                 None
             }
         }
@@ -251,7 +266,9 @@ impl Fields<'_> {
             Some(Value::String(s)) if s == "rule-change" => true,
             Some(other) => {
                 let shown = other.as_str().map_or_else(|| "this".to_owned(), |s| format!("'{s}'"));
-                let message = format!("{shown} is not a kind of announcement; the only kind is `rule-change` (or leave `kind` out)");
+                let message = format!(
+                    "{shown} is not a kind of announcement; the only kind is `rule-change` (or leave `kind` out)"
+                );
                 report.push(self.error("kind", message));
                 return None;
             }
@@ -303,7 +320,8 @@ mod tests {
 
     #[test]
     fn a_rule_change_is_shown_until_its_day() {
-        let text = "---\ntitle: 说明\ndate: 2020-08-24\nkind: rule-change\nuntil: 2020-08-31\npinned: true\n---\n正文\n";
+        let text =
+            "---\ntitle: 说明\ndate: 2020-08-24\nkind: rule-change\nuntil: 2020-08-31\npinned: true\n---\n正文\n";
         let (parsed, problems) = problems("2020-08-24-vote-rules.md", text);
         assert!(problems.is_empty(), "{problems:?}");
         let parsed = parsed.expect("valid");
@@ -344,9 +362,17 @@ mod tests {
     #[test]
     fn until_belongs_to_a_rule_change_and_follows_the_date() {
         let (_, only) = problems("2020-08-24-a.md", "---\ntitle: a\ndate: 2020-08-24\nuntil: 2020-08-31\n---\n");
-        assert_eq!(only, ["Some(4): until: only a rule change is shown until a date; add `kind: rule-change` or remove `until`"]);
+        assert_eq!(
+            only,
+            ["Some(4): until: only a rule change is shown until a date; add `kind: rule-change` or remove `until`"]
+        );
         let (_, missing) = problems("2020-08-24-a.md", "---\ntitle: a\ndate: 2020-08-24\nkind: rule-change\n---\n");
-        assert_eq!(missing, ["Some(4): until: is missing: a rule change is shown as a banner on every page until this day (YYYY-MM-DD)"]);
+        assert_eq!(
+            missing,
+            [
+                "Some(4): until: is missing: a rule change is shown as a banner on every page until this day (YYYY-MM-DD)"
+            ]
+        );
         let (_, before) =
             problems("2020-08-24-a.md", "---\ntitle: a\ndate: 2020-08-24\nkind: rule-change\nuntil: 2020-08-01\n---\n");
         assert_eq!(before, ["Some(5): until: 2020-08-01 is before the announcement's date 2020-08-24"]);

@@ -180,7 +180,12 @@ fn parse_one(file: &InputFile, index: usize, item: &Value, report: &mut Report) 
     if let (Some(received), Some(decided)) = (received, outcome_date)
         && decided < received
     {
-        report.push(at(file, index, "outcome_date", format!("{decided} is before the objection was received ({received})")));
+        report.push(at(
+            file,
+            index,
+            "outcome_date",
+            format!("{decided} is before the objection was received ({received})"),
+        ));
     }
     if report.error_count() > errors_before {
         return None;

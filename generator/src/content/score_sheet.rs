@@ -37,8 +37,9 @@ pub fn parse(panel: Panel, mut file: InputFile, report: &mut Report) -> Option<P
     };
     let id_column = headers.iter().position(|h| h == ID_HEADER);
     let Some(id_column) = id_column else {
-        let message =
-            format!("the first row must name the columns, with {ID_HEADER} for the case id: write the sheet with `generator sheets`");
+        let message = format!(
+            "the first row must name the columns, with {ID_HEADER} for the case id: write the sheet with `generator sheets`"
+        );
         report.push(Problem::error(&file.path, Some(1), "header", message));
         return None;
     };
@@ -110,7 +111,12 @@ fn member_columns(file: &InputFile, headers: &[String], report: &mut Report) -> 
             );
             report.push(Problem::error(&file.path, Some(1), "header", message));
         } else if members.iter().any(|(_, code)| code == header) {
-            report.push(Problem::error(&file.path, Some(1), header, "two columns have this code; give each member one"));
+            report.push(Problem::error(
+                &file.path,
+                Some(1),
+                header,
+                "two columns have this code; give each member one",
+            ));
         } else {
             members.push((column, header.clone()));
         }
@@ -135,7 +141,9 @@ fn read_cell(text: &str, code: &str) -> Result<Option<f64>, String> {
         return Ok(None);
     }
     if text.is_empty() {
-        return Err(format!("the cell is empty: write {code}'s mark (0..100), or {RECUSED} if {code} was recused from this case"));
+        return Err(format!(
+            "the cell is empty: write {code}'s mark (0..100), or {RECUSED} if {code} was recused from this case"
+        ));
     }
     match text.parse::<f64>() {
         Ok(mark) if mark.is_finite() && (0.0..=100.0).contains(&mark) => Ok(Some(mark)),
@@ -182,7 +190,8 @@ mod tests {
 
     #[test]
     fn each_bad_cell_is_named_by_row_and_column() {
-        let (_, problems) = sheet("案例编号,案例名称,类别,E1,E2\na,甲,类,80,\nb,乙,类,八十,101\nc,丙,类,回避,回避\na,甲,类,1,2\n");
+        let (_, problems) =
+            sheet("案例编号,案例名称,类别,E1,E2\na,甲,类,80,\nb,乙,类,八十,101\nc,丙,类,回避,回避\na,甲,类,1,2\n");
         assert_eq!(
             problems,
             [
@@ -201,8 +210,10 @@ mod tests {
         assert!(parsed.is_none());
         assert_eq!(
             problems,
-            ["Some(1): header: '张三' is not a member code: a column per member, headed by the member's code (M1, M2, \
-              ... or E1, E2, ...); members are never named"]
+            [
+                "Some(1): header: '张三' is not a member code: a column per member, headed by the member's code (M1, M2, \
+              ... or E1, E2, ...); members are never named"
+            ]
         );
     }
 }

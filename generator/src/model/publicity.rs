@@ -114,7 +114,11 @@ mod tests {
             starts,
             working_days,
             objections_to: "评选办公室".to_owned(),
-            holidays: vec![Holiday { name: "国庆节、中秋节".to_owned(), from: date(2020, 10, 1), to: date(2020, 10, 8) }],
+            holidays: vec![Holiday {
+                name: "国庆节、中秋节".to_owned(),
+                from: date(2020, 10, 1),
+                to: date(2020, 10, 8),
+            }],
             adjusted_workdays: vec![date(2020, 9, 27), date(2020, 10, 10)],
             notice_date: None,
         }

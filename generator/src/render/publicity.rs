@@ -110,8 +110,7 @@ pub fn pages(site: &SiteView, publicity: &Publicity, results: &Results, view: &R
             })
         })
         .collect();
-    let awarded: Vec<&str> =
-        view.organisations.iter().filter(|o| o.awarded).map(|o| o.recommender.as_str()).collect();
+    let awarded: Vec<&str> = view.organisations.iter().filter(|o| o.awarded).map(|o| o.recommender.as_str()).collect();
     let mut notice = Context::new();
     notice.insert("typical", &typical);
     notice.insert("awarded", &awarded);

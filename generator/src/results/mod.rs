@@ -14,8 +14,8 @@
 
 pub mod explain;
 pub mod influence;
-pub mod objections;
 pub mod integrity;
+pub mod objections;
 pub mod publish;
 pub mod receipts;
 pub mod redact;

@@ -56,7 +56,12 @@ pub fn check(
                 "{} is outside the publicity period ({}{end}); say in `handling` how it was treated",
                 o.received, publicity.starts
             );
-            report.push(Problem::warning(&f.path, f.lines.line(&format!("[{}].received", o.index)), &format!("[{}].received", o.index), message));
+            report.push(Problem::warning(
+                &f.path,
+                f.lines.line(&format!("[{}].received", o.index)),
+                &format!("[{}].received", o.index),
+                message,
+            ));
         }
     }
 }
