@@ -91,35 +91,7 @@ pub fn read_one(path: &Path, report: &mut Report) -> Option<Announcement> {
 pub fn parse(path: &Path, text: &str, report: &mut Report) -> Option<Announcement> {
     let errors_before = report.error_count();
     let name_date = file_name_date(path, report);
-    let fm = match front_matter::split(text) {
-        Ok(fm) => fm,
-        Err(e) => {
-            report.push(Problem::error(
-                path,
-                Some(1),
-                "front matter",
-                e.to_string().replace("a case", "an announcement"),
-            ));
-            return None;
-        }
-    };
-    if let Some(line) = front_matter::too_deep(fm.yaml) {
-        let message = format!("nested deeper than {} levels of [ ] or {{ }}", front_matter::MAX_FLOW_DEPTH);
-        report.push(Problem::error(path, Some(line + fm.yaml_first_line - 1), "front matter", message));
-        return None;
-    }
-    let mapping = match serde_yaml::from_str::<Value>(fm.yaml) {
-        Ok(Value::Mapping(mapping)) => mapping,
-        Ok(_) => {
-            let message = "the front matter must be fields of the form `key: value`: title, date";
-            report.push(Problem::error(path, Some(fm.yaml_first_line), "front matter", message));
-            return None;
-        }
-        Err(e) => {
-            report.push(yaml_problem(path, fm.yaml_first_line, &e));
-            return None;
-        }
-    };
+    let (fm, mapping) = front_matter_of(path, text, report)?;
     let fields = Fields { path, lines: KeyLines::index(fm.yaml, fm.yaml_first_line), map: &mapping };
     fields.unknown_keys(report);
     let title = fields.title(report);
@@ -132,15 +104,7 @@ pub fn parse(path: &Path, text: &str, report: &mut Report) -> Option<Announcemen
     }
     let banner_until = fields.banner_until(date, report);
     let pinned = fields.pinned(report);
-    if let Some(offset) = crate::markdown::too_deep(fm.body) {
-        let body_line = fm.yaml_first_line + fm.yaml.matches('\n').count() + 1;
-        let line = body_line + fm.body[..offset].matches('\n').count();
-        let message = format!(
-            "lists, quotes or HTML elements are nested deeper than {} levels here; flatten them",
-            crate::markdown::MAX_NESTING
-        );
-        report.push(Problem::error(path, Some(line), "body", message));
-    }
+    body_depth(path, &fm, report);
     if report.error_count() > errors_before {
         return None;
     }
@@ -155,6 +119,52 @@ pub fn parse(path: &Path, text: &str, report: &mut Report) -> Option<Announcemen
         pinned,
         body: fm.body.to_owned(),
     })
+}
+
+/// The front matter of `text` as a YAML mapping, or the problem that stops it being read.
+fn front_matter_of<'a>(
+    path: &Path,
+    text: &'a str,
+    report: &mut Report,
+) -> Option<(front_matter::FrontMatter<'a>, Mapping)> {
+    let fm = match front_matter::split(text) {
+        Ok(fm) => fm,
+        Err(e) => {
+            let message = e.to_string().replace("a case", "an announcement");
+            report.push(Problem::error(path, Some(1), "front matter", message));
+            return None;
+        }
+    };
+    if let Some(line) = front_matter::too_deep(fm.yaml) {
+        let message = format!("nested deeper than {} levels of [ ] or {{ }}", front_matter::MAX_FLOW_DEPTH);
+        report.push(Problem::error(path, Some(line + fm.yaml_first_line - 1), "front matter", message));
+        return None;
+    }
+    match serde_yaml::from_str::<Value>(fm.yaml) {
+        Ok(Value::Mapping(mapping)) => Some((fm, mapping)),
+        Ok(_) => {
+            let message = "the front matter must be fields of the form `key: value`: title, date";
+            report.push(Problem::error(path, Some(fm.yaml_first_line), "front matter", message));
+            None
+        }
+        Err(e) => {
+            report.push(yaml_problem(path, fm.yaml_first_line, &e));
+            None
+        }
+    }
+}
+
+/// A body nested too deeply for the sanitiser, on its line (as for case descriptions).
+fn body_depth(path: &Path, fm: &front_matter::FrontMatter<'_>, report: &mut Report) {
+    if let Some(offset) = crate::markdown::too_deep(fm.body) {
+        let body_line = fm.yaml_first_line + fm.yaml.matches('\n').count() + 1;
+        let line = body_line + fm.body[..offset].matches('\n').count();
+        let message = format!(
+            "lists, quotes or HTML elements are nested deeper than {} levels here; flatten them",
+            crate::markdown::MAX_NESTING
+        );
+        report.push(Problem::error(path, Some(line), "body", message));
+    }
 }
 
 /// The date at the start of a file name `<YYYY-MM-DD>-<slug>.md`, or a problem saying what the name must be.

@@ -122,70 +122,19 @@ fn parse_one(file: &InputFile, index: usize, item: &Value, report: &mut Report) 
             report.push(at(file, index, name, unknown_key_message(name, &KNOWN_KEYS)));
         }
     }
-    let missing = |key: &str, report: &mut Report| {
-        let line = file.lines.line(&format!("[{index}]"));
-        report.push(Problem::error(&file.path, line, &format!("[{index}].{key}"), "is missing"));
-    };
-    let text = |key: &str, report: &mut Report| -> Option<String> {
-        match map.get(key) {
-            None | Some(Value::Null) => missing(key, report),
-            Some(Value::String(s)) if !s.trim().is_empty() => return Some(s.trim().to_owned()),
-            Some(Value::String(_)) => report.push(at(file, index, key, "is empty")),
-            Some(_) => report.push(at(file, index, key, "must be text")),
-        }
-        None
-    };
-    let date = |key: &str, report: &mut Report| -> Option<Date> {
-        let value = match map.get(key) {
-            None | Some(Value::Null) => {
-                missing(key, report);
-                return None;
-            }
-            Some(Value::String(s)) => s.clone(),
-            Some(other) => serde_yaml::to_string(other).unwrap_or_default().trim().to_owned(),
-        };
-        let parsed = value.parse::<Date>().ok().filter(|_| value.len() == 10);
-        if parsed.is_none() {
-            report.push(at(file, index, key, format!("'{value}' is not a date; write it as YYYY-MM-DD")));
-        }
-        parsed
-    };
-    let number = match map.get("number") {
-        Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n > 0) => n.as_u64(),
-        None | Some(Value::Null) => {
-            missing("number", report);
-            None
-        }
-        Some(_) => {
-            report.push(at(file, index, "number", "must be a whole number from 1"));
-            None
-        }
-    };
-    let received = date("received", report);
-    let case = text("case", report);
-    let summary = text("summary", report);
-    let handling = text("handling", report);
-    let outcome = match text("outcome", report).as_deref() {
-        Some("not-upheld") => Some(Outcome::NotUpheld),
-        Some("upheld") => Some(Outcome::Upheld),
-        Some("removed") => Some(Outcome::Removed),
-        Some(other) => {
-            let message = format!("'{other}' is not an outcome: not-upheld, upheld or removed");
-            report.push(at(file, index, "outcome", message));
-            None
-        }
-        None => None,
-    };
-    let outcome_date = date("outcome_date", report);
+    let item = Item { file, index, map };
+    let number = item.number(report);
+    let received = item.date("received", report);
+    let case = item.text("case", report);
+    let summary = item.text("summary", report);
+    let handling = item.text("handling", report);
+    let outcome = item.outcome(report);
+    let outcome_date = item.date("outcome_date", report);
     if let (Some(received), Some(decided)) = (received, outcome_date)
         && decided < received
     {
-        report.push(at(
-            file,
-            index,
-            "outcome_date",
-            format!("{decided} is before the objection was received ({received})"),
-        ));
+        let message = format!("{decided} is before the objection was received ({received})");
+        report.push(at(file, index, "outcome_date", message));
     }
     if report.error_count() > errors_before {
         return None;
@@ -200,6 +149,78 @@ fn parse_one(file: &InputFile, index: usize, item: &Value, report: &mut Report) 
         outcome: outcome?,
         outcome_date: outcome_date?,
     })
+}
+
+/// One objection's fields, with where they are.
+struct Item<'a> {
+    file: &'a InputFile,
+    index: usize,
+    map: &'a serde_yaml::Mapping,
+}
+
+impl Item<'_> {
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    fn missing(&self, key: &str, report: &mut Report) {
+        let line = self.file.lines.line(&format!("[{}]", self.index));
+        report.push(Problem::error(&self.file.path, line, &format!("[{}].{key}", self.index), "is missing"));
+    }
+
+    fn text(&self, key: &str, report: &mut Report) -> Option<String> {
+        match self.get(key) {
+            None => self.missing(key, report),
+            Some(Value::String(s)) if !s.trim().is_empty() => return Some(s.trim().to_owned()),
+            Some(Value::String(_)) => report.push(at(self.file, self.index, key, "is empty")),
+            Some(_) => report.push(at(self.file, self.index, key, "must be text")),
+        }
+        None
+    }
+
+    fn date(&self, key: &str, report: &mut Report) -> Option<Date> {
+        let value = match self.get(key) {
+            None => {
+                self.missing(key, report);
+                return None;
+            }
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => serde_yaml::to_string(other).unwrap_or_default().trim().to_owned(),
+        };
+        let parsed = value.parse::<Date>().ok().filter(|_| value.len() == 10);
+        if parsed.is_none() {
+            report.push(at(self.file, self.index, key, format!("'{value}' is not a date; write it as YYYY-MM-DD")));
+        }
+        parsed
+    }
+
+    fn number(&self, report: &mut Report) -> Option<u64> {
+        match self.get("number") {
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n > 0) => n.as_u64(),
+            None => {
+                self.missing("number", report);
+                None
+            }
+            Some(_) => {
+                report.push(at(self.file, self.index, "number", "must be a whole number from 1"));
+                None
+            }
+        }
+    }
+
+    fn outcome(&self, report: &mut Report) -> Option<Outcome> {
+        match self.text("outcome", report).as_deref() {
+            Some("not-upheld") => Some(Outcome::NotUpheld),
+            Some("upheld") => Some(Outcome::Upheld),
+            Some("removed") => Some(Outcome::Removed),
+            Some(other) => {
+                let message = format!("'{other}' is not an outcome: not-upheld, upheld or removed");
+                report.push(at(self.file, self.index, "outcome", message));
+                None
+            }
+            None => None,
+        }
+    }
 }
 
 #[cfg(test)]

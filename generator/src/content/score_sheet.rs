@@ -71,23 +71,9 @@ pub fn parse(panel: Panel, mut file: InputFile, report: &mut Report) -> Option<P
             continue;
         }
         rows.insert(id.clone(), row);
-        let mut list = Vec::new();
-        let mut sound = true;
-        for (column, code) in &members {
-            let text = cell(*column);
-            match read_cell(text, code) {
-                Ok(Some(mark)) => list.push(mark),
-                Ok(None) => recused.entry(id.clone()).or_default().push(code.clone()),
-                Err(message) => {
-                    report.push(Problem::error(&file.path, Some(row), code, message));
-                    sound = false;
-                }
-            }
-        }
-        if sound && list.is_empty() {
-            let message = format!("every member is recused from '{id}' ({RECUSED}): the case has no mark");
-            report.push(Problem::error(&file.path, Some(row), ID_HEADER, message));
-            sound = false;
+        let (list, codes, sound) = read_marks(&file, row, &id, &record, &members, report);
+        if !codes.is_empty() {
+            recused.insert(id.clone(), codes);
         }
         if !sound {
             flawed.push(id.clone());
@@ -96,6 +82,36 @@ pub fn parse(panel: Panel, mut file: InputFile, report: &mut Report) -> Option<P
     }
     file.lines = KeyLines::from_lines(rows);
     Some(PanelFile { panel, file, marks, flawed, recused })
+}
+
+/// One case's row: the marks given, the codes of the recused members, and whether every cell was sound.
+fn read_marks(
+    file: &InputFile,
+    row: usize,
+    id: &str,
+    record: &csv::StringRecord,
+    members: &[(usize, String)],
+    report: &mut Report,
+) -> (Vec<f64>, Vec<String>, bool) {
+    let mut list = Vec::new();
+    let mut recused = Vec::new();
+    let mut sound = true;
+    for (column, code) in members {
+        match read_cell(record.get(*column).map(str::trim).unwrap_or_default(), code) {
+            Ok(Some(mark)) => list.push(mark),
+            Ok(None) => recused.push(code.clone()),
+            Err(message) => {
+                report.push(Problem::error(&file.path, Some(row), code, message));
+                sound = false;
+            }
+        }
+    }
+    if sound && list.is_empty() {
+        let message = format!("every member is recused from '{id}' ({RECUSED}): the case has no mark");
+        report.push(Problem::error(&file.path, Some(row), ID_HEADER, message));
+        sound = false;
+    }
+    (list, recused, sound)
 }
 
 /// The member columns: every column but the case's id, title and category, each headed by a member's code.
