@@ -85,3 +85,38 @@ async fn the_banner_and_the_publicity_notice_are_seen_until_their_day() {
     assert!(shown(&browser, ".publicity-notice").await);
     browser.close().await;
 }
+
+/// The pages of #14, with the banner and the 公示 notice showing (the current hall).
+const PAGES: [&str; 6] = [
+    "",
+    "news/",
+    "news/2020-08-24-one-vote-per-ip/",
+    "results/",
+    "results/objections/",
+    "results/notice/",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_after_the_vote_fit_a_phone_and_pass_axe() {
+    let axe = workspace_root().join("tests/node_modules/axe-core/axe.min.js");
+    let axe = fs::read_to_string(&axe).unwrap_or_else(|_| {
+        panic!("{} is missing: run `npm install` in tests/ (bash tests/run.sh does)", axe.display())
+    });
+    let current = StaticServer::start(current_hall());
+    let browser = Browser::start(390, 844).await;
+    for path in PAGES {
+        open(&browser, &format!("{}{path}", current.url)).await;
+        let widths = browser.eval("return [document.documentElement.scrollWidth, window.innerWidth]").await;
+        let widths: Vec<u32> = serde_json::from_value(widths).expect("widths");
+        assert!(widths[0] <= widths[1], "/{path}: the page is {} px wide in a {} px window", widths[0], widths[1]);
+        browser.eval(&axe).await;
+        let script = "const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations
+              .filter(v => v.impact === 'serious' || v.impact === 'critical')
+              .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))));";
+        let found = browser.client.execute_async(script, vec![]).await.expect("axe runs");
+        assert_eq!(found, serde_json::json!([]), "/{path}: axe-core violations");
+    }
+    browser.screenshot("after-vote-phone-notice").await;
+    browser.close().await;
+}
