@@ -76,6 +76,17 @@ async fn the_banner_and_the_publicity_notice_are_seen_until_their_day() {
     assert_eq!(heading(&browser).await, "评选结果");
     assert!(!shown(&browser, ".publicity-notice").await);
     assert!(shown(&browser, ".publicity-done a[href='/results/objections/']").await, "a link to 公示情况说明");
+    // They are hidden before the page is first drawn (dates.js blocks rendering), so nothing in view moves.
+    let shift = browser
+        .eval(
+            "return new Promise(done => {
+               new PerformanceObserver(list => done(list.getEntries().reduce((sum, e) => sum + e.value, 0)))
+                 .observe({type: 'layout-shift', buffered: true});
+               setTimeout(() => done(0), 1000);
+             });",
+        )
+        .await;
+    assert_eq!(shift.as_f64(), Some(0.0), "the layout shifted by {shift} when the dated parts were hidden");
     browser.close().await;
 
     // Without JavaScript the pages keep the dated text, which says until when it applies.

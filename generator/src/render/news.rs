@@ -1,9 +1,9 @@
 //! The announcements (公告) as templates see them: the list `news/` (paginated like the listings), a page per
 //! announcement `news/<date>-<slug>/`, the latest on the home page, and the banner of a rule change on every page.
 //!
-//! The build has no clock, so a rule change's banner is rendered on every page with its last day
-//! (`data-until`); `hall.js` hides it once the visitor's date, in the election's time zone, is past that day.
-//! Without JavaScript it stays, and says until when it applies.
+//! The build has no clock, so a rule change's banner is rendered on every page with its last day (`data-until`);
+//! `dates.js` (render-blocking, so nothing moves) hides it once the visitor's date, in the election's time zone, is
+//! past that day. Without JavaScript it stays, and says until when it applies.
 
 use serde::Serialize;
 

@@ -2,7 +2,7 @@
 //! (公示情况说明, `results/objections/`) and the printable results notice (通报, `results/notice/`).
 //!
 //! The build has no clock, as for the rule-change banner ([`super::news`]): the results pages are rendered as
-//! 拟评选结果公示 with the period, whose last day the page carries (`data-until`); `hall.js` shows 评选结果 and the
+//! 拟评选结果公示 with the period, whose last day the page carries (`data-until`); `dates.js` shows 评选结果 and the
 //! link to the outcome once the visitor's date is past it. Without JavaScript the page keeps the 公示 text, which
 //! names its period.
 

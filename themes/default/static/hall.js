@@ -226,22 +226,7 @@
     });
   }
 
-  // Parts of a page that depend on the date: a rule change's banner (data-until: its last day) and the 公示 notice are
-  // hidden once the visitor's date in the election's zone is past that day, and parts marked data-after (the text after
-  // the publicity period) are shown then. The build has no clock; without JavaScript the page shows the dated text.
-  function datedParts() {
-    document.querySelectorAll("[data-until]").forEach(function (el) {
-      var now = today(el.dataset.timeZone || "Asia/Shanghai");
-      if (now && now > el.dataset.until) el.hidden = true;
-    });
-    document.querySelectorAll("[data-after]").forEach(function (el) {
-      var now = today(el.dataset.timeZone || "Asia/Shanghai");
-      if (now && now > el.dataset.after) el.hidden = false;
-    });
-  }
-
   function start() {
-    datedParts();
     printButton();
     voteStatus();
     votes();
