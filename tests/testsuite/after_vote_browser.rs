@@ -98,14 +98,8 @@ async fn the_banner_and_the_publicity_notice_are_seen_until_their_day() {
 }
 
 /// The pages of #14, with the banner and the 公示 notice showing (the current hall).
-const PAGES: [&str; 6] = [
-    "",
-    "news/",
-    "news/2020-08-24-one-vote-per-ip/",
-    "results/",
-    "results/objections/",
-    "results/notice/",
-];
+const PAGES: [&str; 6] =
+    ["", "news/", "news/2020-08-24-one-vote-per-ip/", "results/", "results/objections/", "results/notice/"];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_pages_after_the_vote_fit_a_phone_and_pass_axe() {

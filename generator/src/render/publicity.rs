@@ -28,7 +28,6 @@ pub struct PublicityView {
     pub objections_to: String,
     pub objections_url: String,
     pub notice_url: String,
-    pub time_zone: String,
 }
 
 /// One objection as 公示情况说明 lists it.
@@ -66,7 +65,6 @@ pub fn view(publicity: Option<&Publicity>, site: &SiteView) -> Option<PublicityV
         objections_to: p.objections_to.clone(),
         objections_url: format!("{}results/objections/", site.root),
         notice_url: format!("{}results/notice/", site.root),
-        time_zone: site.election.time_zone.clone(),
     })
 }
 
