@@ -107,6 +107,7 @@ impl Memory {
         let shown = ShownCases { views: &self.views, derived: &self.derived };
         let published = self.content.published_hashes.as_ref();
         Rendering::new(&self.site, &self.cases, shown, &self.theme, results, published, search_dir, tera)
+            .with_news(&self.content.news, tera)
     }
 }
 
@@ -149,7 +150,8 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
     let mut tera = theme.tera.clone();
     let shown = ShownCases { views: &case_views, derived: &derived };
     let published = content.published_hashes.as_ref();
-    let rendering = Rendering::new(&site, &cases, shown, &theme, results.as_ref(), published, &index.dir, &mut tera);
+    let rendering = Rendering::new(&site, &cases, shown, &theme, results.as_ref(), published, &index.dir, &mut tera)
+        .with_news(&content.news, &mut tera);
     let data = rendering.data();
     let page_list = pages::all_pages(&data, rendering.more_pages());
     let outcomes = data.outcomes;
@@ -469,6 +471,8 @@ struct Rendering<'a> {
     /// Each case's derived photos, as `case_views`.
     derived: &'a [Vec<DerivedPhoto>],
     search_index: String,
+    /// The announcements, newest first ([`Rendering::with_news`]).
+    news: Vec<render::news::NewsView>,
 }
 
 impl<'a> Rendering<'a> {
@@ -497,6 +501,9 @@ impl<'a> Rendering<'a> {
         if let Some(view) = &results_view {
             tera.global_context().insert("results", view);
         }
+        let final_results = results.is_some_and(|r| r.stage == Stage::Final);
+        let publicity = final_results.then(|| render::publicity::view(site.publicity.as_ref(), &site_view)).flatten();
+        tera.global_context().insert("publicity", &publicity);
         let search_index = format!("{}{search_dir}", views.root);
         Rendering {
             site,
@@ -506,7 +513,16 @@ impl<'a> Rendering<'a> {
             case_views: shown.views,
             derived: shown.derived,
             search_index,
+            news: Vec::new(),
         }
+    }
+
+    /// Adds the announcements: their pages, and the banners of rule changes on every page (the theme's global
+    /// `banners`, set even when there is none).
+    fn with_news(mut self, news: &[crate::content::news::Announcement], tera: &mut tera::Tera) -> Self {
+        self.news = render::news::views(news, &self.site_view.root, &self.site.election.time_zone);
+        tera.global_context().insert("banners", &render::news::banners(&self.news));
+        self
     }
 
     fn data(&self) -> SiteData<'_> {
@@ -517,17 +533,23 @@ impl<'a> Rendering<'a> {
             page_size: self.site.listing_page_size,
             search_index: self.search_index.clone(),
             outcomes: self.results_view.as_ref().map(render::results::outcomes).unwrap_or_default(),
+            news: self.news.clone(),
         }
     }
 
-    /// The pages made apart from the hall's own: the results and the collection once the vote is counted, and the
-    /// closing hashes published during the vote.
+    /// The pages made apart from the hall's own: the results, the collection and the publicity pages once the vote
+    /// is counted, and the closing hashes published during the vote.
     fn more_pages(&self) -> Vec<pages::Page> {
-        let mut more = self
+        let mut more: Vec<pages::Page> = self
             .results_view
             .as_ref()
             .map(|v| render::results::pages(&self.site_view, v, self.case_views))
             .unwrap_or_default();
+        if let (Some(view), Some(results), Some(publicity)) = (&self.results_view, self.results, &self.site.publicity)
+            && results.stage == Stage::Final
+        {
+            more.extend(render::publicity::pages(&self.site_view, publicity, results, view));
+        }
         more.extend(render::closing_hashes::pages(&self.site_view));
         more
     }
@@ -700,7 +722,9 @@ mod tests {
         let ids =
             touched_cases(&content, &changed(&["cases/a/index.md", "cases/b/photo-1.jpg", "cases/.swp/x", "cases/a"]));
         assert_eq!(ids, Ok(["a".to_owned(), "b".to_owned()].into()));
-        for elsewhere in ["site.yaml", "votes/tally.json", "scores/media.yaml", "cases/stray.txt"] {
+        for elsewhere in
+            ["site.yaml", "votes/tally.json", "scores/media.yaml", "cases/stray.txt", "news/2020-08-24-a.md"]
+        {
             assert_eq!(touched_cases(&content, &changed(&[elsewhere])), Err(content.join(elsewhere)));
         }
     }

@@ -28,6 +28,8 @@ enum Command {
     New(cmd::new::Args),
     /// Import the submission system's export (XLSX or CSV): a case folder per passing row, and the 审核 report.
     Import(cmd::import::Args),
+    /// Write each panel's blank mark sheet (CSV for WPS and Excel) listing the shortlisted cases.
+    Sheets(cmd::sheets::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,5 +41,6 @@ fn main() -> ExitCode {
         Command::New(args) => cmd::new::execute(args),
         Command::Explain(args) => cmd::explain::execute(args),
         Command::Import(args) => cmd::import::execute(args),
+        Command::Sheets(args) => cmd::sheets::execute(args),
     }
 }

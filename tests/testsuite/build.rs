@@ -15,7 +15,7 @@ fn fixture_copy() -> tempfile::TempDir {
 #[test]
 fn the_sample_has_every_page_kind() {
     let (output, _, run) = sample();
-    assert!(run.stdout.starts_with("built 18 cases, 52 pages,"), "{}", run.stdout);
+    assert!(run.stdout.starts_with("built 18 cases, 58 pages,"), "{}", run.stdout);
     for page in [
         "index.html",
         "cases/medical-insurance-mobile-pay/index.html",
@@ -39,6 +39,10 @@ fn the_sample_has_every_page_kind() {
         "results/inputs/votes/review.jsonl",
         "results/integrity/index.html",
         "hashes/index.html",
+        "news/index.html",
+        "news/2020-08-24-one-vote-per-ip/index.html",
+        "results/objections/index.html",
+        "results/notice/index.html",
     ] {
         assert!(output.join(page).is_file(), "{page} is built");
     }

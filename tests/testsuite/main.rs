@@ -1,5 +1,7 @@
 //! One test binary for every integration test, as in mdBook's testsuite: each module drives a real binary.
 
+mod after_vote;
+mod after_vote_browser;
 mod browser;
 mod build;
 mod check;

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 const LEAST_SCORE: i64 = 98;
 
 /// Each page kind: (name, with results, path, the path Lighthouse measures when it differs).
-const PAGES: [(&str, bool, &str, Option<&str>); 13] = [
+const PAGES: [(&str, bool, &str, Option<&str>); 18] = [
     ("home", false, "", None),
     ("category", false, "categories/applications/", None),
     ("domain", false, "domains/industrial-internet/", None),
@@ -31,6 +31,11 @@ const PAGES: [(&str, bool, &str, Option<&str>); 13] = [
     ("results-integrity", true, "results/integrity/", None),
     ("organisations", true, "results/organisations/", None),
     ("collection", true, "collection/", None),
+    ("news", false, "news/", None),
+    ("announcement", false, "news/2020-08-24-one-vote-per-ip/", None),
+    ("objections", true, "results/objections/", None),
+    ("results-notice", true, "results/notice/", None),
+    ("closing-hashes", true, "hashes/", None),
 ];
 
 #[test]

@@ -6,6 +6,7 @@ pub mod explain;
 pub mod import;
 pub mod new;
 pub mod serve;
+pub mod sheets;
 
 use std::path::PathBuf;
 

@@ -26,6 +26,11 @@ impl KeyLines {
         indexer.into_lines()
     }
 
+    /// Lines known already, e.g. the rows of a spreadsheet by case id.
+    pub fn from_lines(lines: impl IntoIterator<Item = (String, usize)>) -> Self {
+        KeyLines { lines: lines.into_iter().collect() }
+    }
+
     /// The line of `path` (`title`, `images[1]`, `images[1].file`), or of its nearest indexed parent.
     pub fn line(&self, path: &str) -> Option<usize> {
         let mut path = path;

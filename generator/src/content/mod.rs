@@ -1,4 +1,4 @@
-//! Reading `content/` from disk: `site.yaml` and one folder per case under `cases/`.
+//! Reading `content/` from disk: `site.yaml`, one folder per case under `cases/`, the announcements under `news/`.
 //!
 //! This stage only reads and parses; it knows nothing of the notice's rules. What it cannot read it reports as a
 //! [`Problem`] naming the file and line, and it goes on with the other files.
@@ -8,8 +8,11 @@ pub mod closing_hashes;
 pub mod front_matter;
 pub mod integrity_files;
 pub mod key_lines;
+pub mod news;
+pub mod objections_file;
 pub mod receipts_file;
 pub mod result_files;
+pub mod score_sheet;
 pub mod site_file;
 pub mod site_keys;
 pub mod yaml_document;
@@ -29,6 +32,8 @@ pub struct Content {
     pub forms: Vec<ApplicationForm>,
     /// Each day's closing hash as published during the vote (`votes/closing-hashes.yaml`), when there is one.
     pub published_hashes: Option<closing_hashes::PublishedHashes>,
+    /// The announcements (公告) under `news/` that passed their checks, newest first.
+    pub news: Vec<news::Announcement>,
 }
 
 /// Reads `root/site.yaml`, every `root/cases/<id>/index.md` and the closing hashes published during the vote,
@@ -39,7 +44,8 @@ pub fn read(root: &Path, report: &mut Report) -> Content {
     let forms = case_folder::read_all(&root.join("cases"), report);
     let window = site.as_ref().map(|s| (s.site.election.opens, s.site.election.closes));
     let published_hashes = closing_hashes::read(root, window, report);
-    Content { root: root.to_path_buf(), site, forms, published_hashes }
+    let news = news::read_all(&root.join("news"), report);
+    Content { root: root.to_path_buf(), site, forms, published_hashes, news }
 }
 
 /// Reads a text file that must be UTF-8 and at most `limit` bytes, or says why not.

@@ -8,6 +8,9 @@
 //! smart-port-x: [88, 92, 85.5, 90, 79]
 //! ```
 //!
+//! A panel may instead commit its filled mark sheet, `scores/media.csv` or `scores/expert.csv`
+//! ([`super::score_sheet`]), which records recusals (回避); one panel's marks live in one file, never both.
+//!
 //! This stage checks each file on its own (syntax, types, ranges); [`crate::results::validate`] checks them against
 //! the cases and the shortlist. The integrity statement's inputs beside the tally (decisions, the review report, the
 //! receipts) are read by [`super::integrity_files`] and [`super::receipts_file`].
@@ -75,6 +78,22 @@ impl Panel {
         }
     }
 
+    /// The file name of the panel's mark sheet (`generator sheets`).
+    pub fn sheet_name(self) -> &'static str {
+        match self {
+            Panel::Media => "media.csv",
+            Panel::Expert => "expert.csv",
+        }
+    }
+
+    /// The prefix of its members' codes: M1, M2, ... and E1, E2, ...
+    pub fn code_prefix(self) -> char {
+        match self {
+            Panel::Media => 'M',
+            Panel::Expert => 'E',
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Panel::Media => "媒体评测",
@@ -91,6 +110,8 @@ pub struct PanelFile {
     pub marks: BTreeMap<String, Vec<f64>>,
     /// Cases whose line had an error, already reported; their marks above are only the valid ones.
     pub flawed: Vec<String>,
+    /// The codes of the members recused (回避) from each case; only a mark sheet records them.
+    pub recused: BTreeMap<String, Vec<String>>,
 }
 
 /// What of the results' inputs exists in the content folder.
@@ -107,6 +128,8 @@ pub struct ResultFiles {
     pub decisions: Option<DecisionsFile>,
     pub review: Option<ReviewFile>,
     pub receipts: Option<ReceiptsFile>,
+    /// The objections of the publicity period (公示), `objections.yaml` ([`super::objections_file`]).
+    pub objections: Option<super::objections_file::ObjectionsFile>,
 }
 
 impl ResultFiles {
@@ -114,8 +137,15 @@ impl ResultFiles {
         root.join("votes").join("tally.json")
     }
 
+    /// The file that holds `panel`'s marks: its mark sheet when there is one, else the YAML file.
     pub fn panel_path(root: &Path, panel: Panel) -> PathBuf {
-        root.join("scores").join(panel.file_name())
+        let sheet = Self::sheet_path(root, panel);
+        if sheet.exists() { sheet } else { root.join("scores").join(panel.file_name()) }
+    }
+
+    /// `scores/media.csv` or `scores/expert.csv` under `root`.
+    pub fn sheet_path(root: &Path, panel: Panel) -> PathBuf {
+        root.join("scores").join(panel.sheet_name())
     }
 
     /// `votes/decisions.yaml`, `votes/review.jsonl` or `votes/receipts.jsonl` under `root`.
@@ -163,11 +193,26 @@ pub fn read(root: &Path, report: &mut Report) -> ResultFiles {
         files.present.push(receipts_path.clone());
         files.receipts = read_receipts(&receipts_path, report);
     }
+    files.objections = super::objections_file::read(root, report);
     for panel in [Panel::Media, Panel::Expert] {
         let path = ResultFiles::panel_path(root, panel);
+        let yaml = root.join("scores").join(panel.file_name());
+        if path != yaml && yaml.exists() {
+            let message = format!(
+                "both {} and {} hold the {}'s marks; keep one of them (the filled sheet or the YAML), so that they \
+                 cannot disagree",
+                panel.sheet_name(),
+                panel.file_name(),
+                panel.name()
+            );
+            report.push(Problem::error(&path, None, panel.sheet_name(), message));
+        }
         if path.exists() {
             files.present.push(path.clone());
-            let parsed = read_input(root, &path, report).and_then(|file| parse_panel(panel, file, report));
+            let is_sheet = path != yaml;
+            let parsed = read_input(root, &path, report).and_then(|file| {
+                if is_sheet { super::score_sheet::parse(panel, file, report) } else { parse_panel(panel, file, report) }
+            });
             match panel {
                 Panel::Media => files.media = parsed,
                 Panel::Expert => files.expert = parsed,
@@ -276,7 +321,7 @@ fn parse_panel(panel: Panel, file: InputFile, report: &mut Report) -> Option<Pan
     }
     // Marks that are wrong have been reported; the rest is still checked against the shortlist, so that every
     // problem shows at once. No results are computed while the report holds an error.
-    Some(PanelFile { panel, file, marks, flawed })
+    Some(PanelFile { panel, file, marks, flawed, recused: BTreeMap::new() })
 }
 
 /// serde_yaml reports a case listed twice at the start of the mapping; this points at the second listing instead.

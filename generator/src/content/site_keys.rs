@@ -10,7 +10,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde_yaml::{Mapping, Value};
 
 use crate::model::form::unknown_key_message;
-use crate::model::site::{Election, ImportSettings, Rules, Scoring, Site, Taxonomy, Term, Weights};
+use crate::model::publicity::{Holiday, Publicity};
+use crate::model::site::{Election, ImportSettings, PanelSizes, Rules, Scoring, Site, Taxonomy, Term, Weights};
 
 /// Every unknown key of `site` (the whole file as a YAML value), as its dotted path (`election.clozes`) and the
 /// message for it.
@@ -18,11 +19,12 @@ pub fn unknown_keys(site: &Value) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let Value::Mapping(top) = site else { return found };
     check_map(top, fields_of::<Site>(), "", &mut found);
-    let sections: [(&str, &[&str]); 5] = [
+    let sections: [(&str, &[&str]); 6] = [
         ("election", fields_of::<Election>()),
         ("rules", fields_of::<Rules>()),
         ("scoring", fields_of::<Scoring>()),
         ("taxonomy", fields_of::<Taxonomy>()),
+        ("publicity", fields_of::<Publicity>()),
         ("import", fields_of::<ImportSettings>()),
     ];
     for (section, known) in sections {
@@ -32,6 +34,16 @@ pub fn unknown_keys(site: &Value) -> Vec<(String, String)> {
     }
     if let Some(Value::Mapping(weights)) = top.get("scoring").and_then(|s| s.get("weights")) {
         check_map(weights, fields_of::<Weights>(), "scoring.weights", &mut found);
+    }
+    if let Some(Value::Mapping(panels)) = top.get("scoring").and_then(|s| s.get("panels")) {
+        check_map(panels, fields_of::<PanelSizes>(), "scoring.panels", &mut found);
+    }
+    if let Some(Value::Sequence(holidays)) = top.get("publicity").and_then(|p| p.get("holidays")) {
+        for (i, holiday) in holidays.iter().enumerate() {
+            if let Value::Mapping(map) = holiday {
+                check_map(map, fields_of::<Holiday>(), &format!("publicity.holidays[{i}]"), &mut found);
+            }
+        }
     }
     for list in ["categories", "domains"] {
         let Some(Value::Sequence(terms)) = top.get("taxonomy").and_then(|t| t.get(list)) else { continue };

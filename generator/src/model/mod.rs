@@ -5,4 +5,5 @@ pub mod case_id;
 pub mod cjk;
 pub mod credit_code;
 pub mod form;
+pub mod publicity;
 pub mod site;

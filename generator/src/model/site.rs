@@ -39,6 +39,9 @@ pub struct Site {
     /// How `generator import` reads the submission system's export.
     #[serde(default)]
     pub import: ImportSettings,
+    /// The publicity period (公示) of the proposed results, with the year's holiday calendar.
+    #[serde(default)]
+    pub publicity: Option<super::publicity::Publicity>,
 }
 
 fn default_listing_page_size() -> usize {
@@ -155,6 +158,16 @@ pub struct Scoring {
     /// How many recommenders receive the organisation award (优秀组织奖); ties at the cut all receive it.
     #[serde(default = "default_organisation_awards")]
     pub organisation_awards: usize,
+    /// How many members each panel has: the member columns of the mark sheets `generator sheets` writes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub panels: Option<PanelSizes>,
+}
+
+/// The number of members of each panel (媒体评测组, 专家评审组); members are named by code only (M1.., E1..).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub struct PanelSizes {
+    pub media: usize,
+    pub expert: usize,
 }
 
 fn default_organisation_awards() -> usize {
@@ -170,6 +183,7 @@ impl Default for Scoring {
             shortlist_per_category: 6,
             winners_per_category: 3,
             organisation_awards: default_organisation_awards(),
+            panels: None,
         }
     }
 }

@@ -4,7 +4,9 @@
 
 pub mod closing_hashes;
 pub mod integrity;
+pub mod news;
 pub mod pages;
+pub mod publicity;
 pub mod results;
 pub mod tags;
 pub mod theme;

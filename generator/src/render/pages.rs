@@ -6,6 +6,7 @@
 //! | a case | `cases/<id>/index.html` |
 //! | a category / domain, paginated | `categories/<id>/index.html`, `categories/<id>/page/<n>/index.html` (same for `domains/`) |
 //! | search | `search/index.html` |
+//! | announcements (公告), paginated, and one page each | `news/index.html`, `news/page/<n>/index.html`, `news/<date>-<slug>/index.html` |
 //! | not found | `404.html` |
 //! | results and the collection, once the vote is counted | see [`super::results`] |
 //! | feeds for machines | `sitemap.xml`, `atom.xml`, `robots.txt` |
@@ -15,6 +16,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use super::RenderError;
+use super::news::{self, NewsView};
 use super::theme::error_chain;
 use super::views::{CaseCard, CaseView, SiteView, TermView};
 
@@ -75,6 +77,8 @@ pub struct SiteData<'a> {
     pub search_index: String,
     /// Each case's outcome once the vote is counted, shown on its page in place of the vote button.
     pub outcomes: std::collections::BTreeMap<String, super::results::Outcome>,
+    /// The announcements, newest first.
+    pub news: Vec<NewsView>,
 }
 
 /// Categories or domains.
@@ -122,6 +126,12 @@ pub enum PageKey {
         number: usize,
     },
     Search,
+    /// Page `number` (from 1) of the list of announcements.
+    NewsList {
+        number: usize,
+    },
+    /// The announcement at this index of [`SiteData::news`].
+    News(usize),
     NotFound,
     Sitemap,
     Atom,
@@ -138,6 +148,8 @@ pub fn plan(data: &SiteData<'_>) -> Vec<PageKey> {
             keys.extend((1..=pages).map(|number| PageKey::Listing { kind, term, number }));
         }
     }
+    keys.extend((1..=news_pages(data)).map(|number| PageKey::NewsList { number }));
+    keys.extend((0..data.news.len()).map(PageKey::News));
     keys.extend([PageKey::Search, PageKey::NotFound, PageKey::Sitemap, PageKey::Atom, PageKey::Robots]);
     keys
 }
@@ -156,6 +168,8 @@ pub fn path_of(data: &SiteData<'_>, key: PageKey) -> String {
         PageKey::Case(i) => format!("cases/{}/index.html", data.cases[i].card.id),
         PageKey::Listing { kind, term, number } => format!("{}index.html", listing_path(data, kind, term, number)),
         PageKey::Search => "search/index.html".to_owned(),
+        PageKey::NewsList { number } => format!("{}index.html", news_list_path(number)),
+        PageKey::News(i) => format!("news/{}/index.html", data.news[i].id),
         PageKey::NotFound => "404.html".to_owned(),
         PageKey::Sitemap => "sitemap.xml".to_owned(),
         PageKey::Atom => "atom.xml".to_owned(),
@@ -181,6 +195,7 @@ pub fn page_of(data: &SiteData<'_>, key: PageKey, all: &[PageKey], more_paths: &
             home.insert("featured", &data.featured);
             home.insert("badges", &badges(data));
             home.insert("hero_photos", &hero_photos(data));
+            home.insert("news", &news::latest(&data.news));
             page(site, "", "index.html", &site.title, home)
         }
         PageKey::Case(i) => {
@@ -204,6 +219,13 @@ pub fn page_of(data: &SiteData<'_>, key: PageKey, all: &[PageKey], more_paths: &
             search.insert("popular_tags", &super::tags::popular(&site.root, tags, POPULAR_TAGS));
             page(site, "search/", "search.html", "搜索案例", search)
         }
+        PageKey::NewsList { number } => news_list_page(data, number),
+        PageKey::News(i) => {
+            let item = &data.news[i];
+            let mut context = Context::new();
+            context.insert("item", item);
+            page(site, &format!("news/{}/", item.id), "news-item.html", &item.title, context)
+        }
         PageKey::NotFound => Page {
             path: "404.html".to_owned(),
             template: "404.html",
@@ -219,6 +241,10 @@ pub fn page_of(data: &SiteData<'_>, key: PageKey, all: &[PageKey], more_paths: &
         PageKey::Atom => {
             let mut feed = Context::new();
             feed.insert("cases", &data.cases.iter().map(|c| &c.card).collect::<Vec<_>>());
+            feed.insert("news", &data.news);
+            // The newest date of the feed: the hall's opening or a later announcement (dates in one zone compare as text).
+            let newest = data.news.iter().map(|n| &n.updated).max().filter(|u| **u > site.published);
+            feed.insert("updated", newest.unwrap_or(&site.published));
             Page { path: "atom.xml".to_owned(), template: "atom.xml", context: feed }
         }
         PageKey::Robots => Page { path: "robots.txt".to_owned(), template: "robots.txt", context: Context::new() },
@@ -291,6 +317,35 @@ fn listing_page(data: &SiteData<'_>, kind: TermKind, term: usize, n: usize) -> P
     context.insert("pagination", &pagination);
     let title = if n == 1 { view.name.clone() } else { format!("{}（第{n}页）", view.name) };
     page(data.site, &listing_path(data, kind, term, n), "listing.html", &title, context)
+}
+
+/// How many pages the list of announcements has (at least one, which says there is none yet).
+fn news_pages(data: &SiteData<'_>) -> usize {
+    data.news.len().div_ceil(data.page_size.max(1)).max(1)
+}
+
+/// The folder of page `number` of the announcements, e.g. `news/page/2/`.
+fn news_list_path(number: usize) -> String {
+    if number == 1 { "news/".to_owned() } else { format!("news/page/{number}/") }
+}
+
+fn news_list_page(data: &SiteData<'_>, n: usize) -> Page {
+    let page_size = data.page_size.max(1);
+    let total = news_pages(data);
+    let url_of = |n: usize| format!("{}{}", data.site.root, news_list_path(n));
+    let chunk: Vec<&NewsView> = data.news.iter().skip((n - 1) * page_size).take(page_size).collect();
+    let pagination = Pagination {
+        current: n,
+        total,
+        prev_url: (n > 1).then(|| url_of(n - 1)),
+        next_url: (n < total).then(|| url_of(n + 1)),
+        pages: (1..=total).map(|number| PageLink { number, url: url_of(number) }).collect(),
+    };
+    let mut context = Context::new();
+    context.insert("news", &chunk);
+    context.insert("pagination", &pagination);
+    let title = if n == 1 { "公告".to_owned() } else { format!("公告（第{n}页）") };
+    page(data.site, &news_list_path(n), "news.html", &title, context)
 }
 
 fn neighbour(case: &CaseView) -> Neighbour {

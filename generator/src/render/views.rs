@@ -325,7 +325,7 @@ fn origin(base_url: &str) -> String {
 }
 
 /// Midnight of `date` in `time_zone` as RFC 3339, e.g. `2020-08-22T00:00:00+08:00`.
-fn start_of_day(date: jiff::civil::Date, time_zone: &str) -> String {
+pub(crate) fn start_of_day(date: jiff::civil::Date, time_zone: &str) -> String {
     let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     match date.to_zoned_datetime(tz) {
         Ok(zoned) => zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),

@@ -16,11 +16,13 @@
 pub mod explain;
 pub mod influence;
 pub mod integrity;
+pub mod objections;
 pub mod publish;
 pub mod published_hashes;
 pub mod receipts;
 pub mod redact;
 pub mod scoring;
+pub mod sheets;
 pub mod validate;
 
 use std::collections::{BTreeMap, HashMap};
@@ -99,6 +101,11 @@ pub struct Results {
     pub tally: TallySummary,
     /// The integrity statement: decisions, votes before and after, each day's closing hash, the receipts.
     pub integrity: Integrity,
+    /// How many members of the media and of the expert panel were recused (回避) from each case, by id; only the
+    /// mark sheets record recusals.
+    pub recused: BTreeMap<String, [usize; 2]>,
+    /// The objections of the publicity period (公示), as checked.
+    pub objections: Vec<crate::content::objections_file::Objection>,
 }
 
 impl Results {
@@ -126,6 +133,11 @@ impl Results {
 /// reading `files`, so that every problem of every input file is reported at once.
 pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &mut Report) -> Option<Results> {
     if files.is_empty() {
+        if let Some(objections) = &files.objections {
+            let message = "not published yet: there are no results, and objections answer the publicity of the \
+                           final results";
+            report.push(Problem::warning(&objections.file.path, None, "objections", message));
+        }
         return None;
     }
     let marks_present: Vec<Panel> = [Panel::Media, Panel::Expert].into_iter().filter(|p| files.has_panel(*p)).collect();
@@ -199,6 +211,7 @@ pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &
     {
         inputs.push(redacted_ref(file, &mut redactor));
     }
+    let mut recused: BTreeMap<String, [usize; 2]> = BTreeMap::new();
     let panels = if marks_present.len() == 2 {
         let (media, expert) = (files.media.as_ref()?, files.expert.as_ref()?);
         let titles: BTreeMap<String, String> = cases.iter().map(|c| (c.id.clone(), c.title.clone())).collect();
@@ -206,15 +219,23 @@ pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &
         validate::panel(expert, &shortlist, &titles, report);
         inputs.push(input_ref(&media.file));
         inputs.push(input_ref(&expert.file));
+        for (k, panel) in [media, expert].into_iter().enumerate() {
+            for (id, codes) in &panel.recused {
+                recused.entry(id.clone()).or_default()[k] = codes.len();
+            }
+        }
         Some(Panels { media: media.marks.clone(), expert: expert.marks.clone() })
     } else {
         None
     };
+    let stage = if panels.is_some() { Stage::Final } else { Stage::Shortlist };
+    if let Some(objections) = &files.objections {
+        objections::check(objections, site.publicity.as_ref(), stage, cases, &integrity.disqualified, report);
+    }
     if report.has_errors() {
         return None;
     }
 
-    let stage = if panels.is_some() { Stage::Final } else { Stage::Shortlist };
     let mut standings = scoring::standings(&entrants, panels.as_ref(), &settings);
     add_disqualified(&mut standings, cases, tally, &integrity);
     let alternative = panels.as_ref().map(|p| {
@@ -239,6 +260,8 @@ pub fn evaluate(site: &Site, cases: &[CaseFacts], files: &ResultFiles, report: &
             sources: tally.sources.iter().map(|s| (s.name.clone(), s.votes)).collect(),
         },
         integrity,
+        recused,
+        objections: files.objections.as_ref().map(|o| o.objections.clone()).unwrap_or_default(),
     })
 }
 

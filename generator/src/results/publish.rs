@@ -269,7 +269,7 @@ fn titles(cases: &[CaseFacts]) -> HashMap<&str, &str> {
 
 /// Text that starts with `=`, `+`, `-` or `@` gets a leading `'`, so that a spreadsheet shows it instead of
 /// running it as a formula.
-fn defuse(text: &str) -> String {
+pub(crate) fn defuse(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_owned() }
 }
 

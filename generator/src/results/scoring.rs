@@ -220,6 +220,7 @@ mod tests {
             shortlist_per_category: shortlist,
             winners_per_category: winners,
             organisation_awards: 3,
+            panels: None,
         }
     }
 

@@ -160,13 +160,15 @@ pub fn panel(panel: &PanelFile, standings: &[Standing], titles: &BTreeMap<String
     }
     // A panel usually has the same members for every case; a different count is worth a look, not an error.
     let mut sizes: BTreeMap<usize, usize> = BTreeMap::new();
-    for marks in panel.marks.values() {
-        *sizes.entry(marks.len()).or_default() += 1;
+    // A recused member (回避) is a member of the panel all the same.
+    let members = |id: &str, marks: &[f64]| marks.len() + panel.recused.get(id).map_or(0, Vec::len);
+    for (id, marks) in &panel.marks {
+        *sizes.entry(members(id, marks)).or_default() += 1;
     }
     if let Some((&usual, _)) = sizes.iter().max_by_key(|(size, count)| (**count, **size)) {
         for (id, marks) in &panel.marks {
-            if marks.len() != usual && !panel.flawed.contains(id) {
-                let n = marks.len();
+            if members(id, marks) != usual && !panel.flawed.contains(id) {
+                let n = members(id, marks);
                 let noun = if n == 1 { "mark" } else { "marks" };
                 report.push(f.warning(id, format!("{n} {noun}, but most cases have {usual}")));
             }

@@ -45,6 +45,11 @@ pub fn check(file: &SiteFile, forms: &[ApplicationForm], report: &mut Report) {
     {
         report.push(file.error("scoring.weights", "weights must lie in 0..1 and sum to 1 (e.g. 0.55, 0.15, 0.30)"));
     }
+    if let Some(publicity) = &site.publicity {
+        for (key, message) in publicity.problems() {
+            report.push(file.error(&format!("publicity.{key}"), message));
+        }
+    }
     let scoring = &site.scoring;
     if scoring.trim_panel_from < 3 {
         report.push(file.error("scoring.trim_panel_from", "must be at least 3: dropping two marks must leave one"));
