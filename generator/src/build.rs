@@ -146,12 +146,15 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
     let mut tera = theme.tera.clone();
     let rendering = Rendering::new(&site, &cases, &case_views, &theme, results.as_ref(), &index.dir, &mut tera);
     let data = rendering.data();
-    let page_list = pages::all_pages(&data, rendering.results_pages());
+    let mut more_pages = rendering.results_pages();
+    more_pages.extend(rendering.print_share_pages());
+    let page_list = pages::all_pages(&data, more_pages);
     let outcomes = data.outcomes;
     let rendered = pages::render_all(&tera, &page_list)?;
     steps.done("render pages");
 
-    let data_files = rendering.data_files(&cases);
+    let mut data_files = rendering.data_files(&cases);
+    data_files.extend(rendering.print_share_files()?);
     let written: BTreeSet<String> = rendered.iter().chain(&data_files).map(|(path, _)| path.clone()).collect();
     let mut files: Vec<(String, Vec<u8>)> = rendered;
     files.extend(data_files);
@@ -294,13 +297,15 @@ pub fn rebuild(
             keys.extend(Placement::index(&memory.views, id).map(PageKey::Case));
         }
     }
-    let results_pages = rendering.results_pages();
+    let mut results_pages = rendering.results_pages();
+    results_pages.extend(rendering.print_share_pages());
     let more_paths: Vec<String> = results_pages.iter().map(|p| p.path.clone()).collect();
     let mut page_list: Vec<pages::Page> =
         keys.iter().map(|key| pages::page_of(data, *key, &all, &more_paths)).collect();
     page_list.extend(results_pages);
     let rendered = pages::render_all(&tera, &page_list)?;
-    let data_files = rendering.data_files(&memory.cases);
+    let mut data_files = rendering.data_files(&memory.cases);
+    data_files.extend(rendering.print_share_files()?);
 
     let mut out = InPlace::new(&options.output);
     let now: BTreeSet<String> = all
@@ -484,6 +489,29 @@ impl<'a> Rendering<'a> {
             .as_ref()
             .map(|v| render::results::pages(&self.site_view, v, self.case_views))
             .unwrap_or_default()
+    }
+
+    /// Certificates (final results), posters, the embed pages and the partners page.
+    fn print_share_pages(&self) -> Vec<pages::Page> {
+        let outcomes = self.results_view.as_ref().map(render::results::outcomes).unwrap_or_default();
+        let site = &self.site_view;
+        let mut pages = render::certificates::pages(site, &self.certificates());
+        pages.extend(render::posters::pages(site, self.case_views, self.site.posters.cases, &outcomes));
+        pages.extend(render::embeds::pages(site, &self.site.partners, self.case_views, &outcomes));
+        pages
+    }
+
+    fn certificates(&self) -> Vec<render::certificates::CertificateView> {
+        let date = self.site.certificates.date;
+        let view = self.results_view.as_ref();
+        view.map(|v| render::certificates::certificates(&self.site_view, v, date)).unwrap_or_default()
+    }
+
+    /// The QR codes of the case pages and of the certificates.
+    fn print_share_files(&self) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+        let mut files = render::share::qr_files(&self.site_view, self.case_views)?;
+        files.extend(render::certificates::qr_files(&self.certificates())?);
+        Ok(files)
     }
 
     /// The data files: the manifest and, once the vote is counted, the results and their inputs.
