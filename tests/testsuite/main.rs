@@ -8,6 +8,7 @@ mod deploy;
 mod integrity;
 mod operations;
 mod preview;
+mod print_share;
 mod receipt_check;
 mod results;
 mod review;
