@@ -147,7 +147,7 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
     let rendering = Rendering::new(&site, &cases, &case_views, &theme, results.as_ref(), &index.dir, &mut tera);
     let data = rendering.data();
     let mut more_pages = rendering.results_pages();
-    more_pages.extend(rendering.print_share_pages());
+    more_pages.extend(rendering.print_share_pages(None).0);
     let page_list = pages::all_pages(&data, more_pages);
     let outcomes = data.outcomes;
     let rendered = pages::render_all(&tera, &page_list)?;
@@ -298,8 +298,22 @@ pub fn rebuild(
         }
     }
     let mut results_pages = rendering.results_pages();
-    results_pages.extend(rendering.print_share_pages());
-    let more_paths: Vec<String> = results_pages.iter().map(|p| p.path.clone()).collect();
+    let mut more_paths: Vec<String> = results_pages.iter().map(|p| p.path.clone()).collect();
+    // The embed pages and posters of the cases and categories the change touches.
+    let mut scope = ShareScope::default();
+    for place in before.iter().chain(&after) {
+        scope.cases.insert(place.id.clone());
+        scope.categories.insert(place.category.clone());
+    }
+    for (id, outcome) in &data.outcomes {
+        if memory.outcomes.get(id) != Some(outcome) {
+            scope.cases.insert(id.clone());
+            scope.categories.extend(Placement::of(&memory.views, id).map(|p| p.category));
+        }
+    }
+    let (share_pages, share_paths) = rendering.print_share_pages(Some(&scope));
+    results_pages.extend(share_pages);
+    more_paths.extend(share_paths);
     let mut page_list: Vec<pages::Page> =
         keys.iter().map(|key| pages::page_of(data, *key, &all, &more_paths)).collect();
     page_list.extend(results_pages);
@@ -409,6 +423,13 @@ fn touched_cases(content: &Path, changed: &BTreeSet<PathBuf>) -> Result<BTreeSet
     Ok(ids)
 }
 
+/// The cases and categories whose embed pages and posters a rebuild renders again.
+#[derive(Default)]
+struct ShareScope {
+    cases: BTreeSet<String>,
+    categories: BTreeSet<String>,
+}
+
 /// Where a case sat among the others: what its pages and its neighbours' pages show of it.
 struct Placement {
     id: String,
@@ -491,14 +512,30 @@ impl<'a> Rendering<'a> {
             .unwrap_or_default()
     }
 
-    /// Certificates (final results), posters, the embed pages and the partners page.
-    fn print_share_pages(&self) -> Vec<pages::Page> {
+    /// Certificates (final results), posters, the embed pages and the partners page: the pages `scope` names (all
+    /// of them when it is `None`) and the paths of all of them.
+    fn print_share_pages(&self, scope: Option<&ShareScope>) -> (Vec<pages::Page>, Vec<String>) {
         let outcomes = self.results_view.as_ref().map(render::results::outcomes).unwrap_or_default();
         let site = &self.site_view;
         let mut pages = render::certificates::pages(site, &self.certificates());
-        pages.extend(render::posters::pages(site, self.case_views, self.site.posters.cases, &outcomes));
-        pages.extend(render::embeds::pages(site, &self.site.partners, self.case_views, &outcomes));
-        pages
+        // In the order of a full build's pages, which the sitemap follows.
+        let mut paths: Vec<String> = pages.iter().map(|p| p.path.clone()).collect();
+        let wanted = |category: &str| scope.is_none_or(|s| s.categories.contains(category));
+        let (posters, poster_paths) =
+            render::posters::pages(site, self.case_views, self.site.posters.cases, &outcomes, &wanted);
+        pages.extend(posters);
+        paths.extend(poster_paths);
+        for case in self.case_views {
+            let id = &case.card.id;
+            paths.push(render::embeds::path_of(id));
+            if scope.is_none_or(|s| s.cases.contains(id)) {
+                pages.push(render::embeds::page_of(site, case, outcomes.get(id)));
+            }
+        }
+        let partners = render::embeds::partners_page(site, &self.site.partners, self.case_views);
+        paths.push(partners.path.clone());
+        pages.push(partners);
+        (pages, paths)
     }
 
     fn certificates(&self) -> Vec<render::certificates::CertificateView> {

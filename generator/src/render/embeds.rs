@@ -39,20 +39,21 @@ struct SnippetView<'a> {
     snippet: String,
 }
 
-/// The embed page of every case, and the partners page.
-pub fn pages(
-    site: &SiteView,
-    partners: &[Partner],
-    cases: &[CaseView],
-    outcomes: &std::collections::BTreeMap<String, Outcome>,
-) -> Vec<Page> {
-    let mut pages = Vec::with_capacity(cases.len() + 1);
-    for case in cases {
-        let mut context = Context::new();
-        context.insert("case", &case.card);
-        context.insert("outcome", &outcomes.get(&case.card.id));
-        pages.push(page(site, &format!("embed/{}/", case.card.id), "embed.html", &case.card.title, context));
-    }
+/// Where the embed page of case `id` is written.
+pub fn path_of(id: &str) -> String {
+    format!("embed/{id}/index.html")
+}
+
+/// The embed page of `case`; `outcome` once the vote is counted.
+pub fn page_of(site: &SiteView, case: &CaseView, outcome: Option<&Outcome>) -> Page {
+    let mut context = Context::new();
+    context.insert("case", &case.card);
+    context.insert("outcome", &outcome);
+    page(site, &format!("embed/{}/", case.card.id), "embed.html", &case.card.title, context)
+}
+
+/// The partners page: the allowed partner sites and the snippet of every case.
+pub fn partners_page(site: &SiteView, partners: &[Partner], cases: &[CaseView]) -> Page {
     let snippets: Vec<SnippetView> = cases
         .iter()
         .map(|c| {
@@ -73,8 +74,7 @@ pub fn pages(
     context.insert("snippets", &snippets);
     context.insert("frame_width", &FRAME_WIDTH);
     context.insert("frame_height", &FRAME_HEIGHT);
-    pages.push(page(site, "partners/", "partners.html", "合作平台嵌入", context));
-    pages
+    page(site, "partners/", "partners.html", "合作平台嵌入", context)
 }
 
 /// The HTML a partner pastes into its page to show the case `title` from `embed_url`. The title is escaped here;

@@ -36,13 +36,20 @@ struct Poster<'a> {
     winner: bool,
 }
 
-/// The posters pages: one per category that has a poster, and their index.
+/// Where the posters of category `id` are written.
+fn path_of(id: &str) -> String {
+    format!("posters/{id}/index.html")
+}
+
+/// The posters pages, one per category that has a poster, and their index: every page's path, and the pages of
+/// the categories `wanted` says (all of them for a build; the preview's rebuild asks for those a change touches).
 pub fn pages(
     site: &SiteView,
     cases: &[CaseView],
     which: PosterCases,
     outcomes: &BTreeMap<String, Outcome>,
-) -> Vec<Page> {
+    wanted: &dyn Fn(&str) -> bool,
+) -> (Vec<Page>, Vec<String>) {
     let typical_only = which == PosterCases::Typical && site.results_final;
     let sets: Vec<PosterSet> = site
         .categories
@@ -59,8 +66,10 @@ pub fn pages(
         })
         .filter(|set| !set.posters.is_empty())
         .collect();
-    let mut pages = Vec::with_capacity(sets.len() + 1);
-    for set in &sets {
+    let mut paths: Vec<String> = sets.iter().map(|set| path_of(&set.term.id)).collect();
+    paths.push("posters/index.html".to_owned());
+    let mut pages = Vec::new();
+    for set in sets.iter().filter(|set| wanted(&set.term.id)) {
         let mut context = Context::new();
         context.insert("set", set);
         let title = format!("{}：案例展海报", set.term.name);
@@ -70,5 +79,5 @@ pub fn pages(
     index.insert("sets", &sets);
     index.insert("typical_only", &typical_only);
     pages.push(page(site, "posters/", "posters-index.html", "案例展海报", index));
-    pages
+    (pages, paths)
 }
