@@ -98,7 +98,8 @@ fn each_typical_case_and_organisation_award_has_a_certificate_whose_number_every
 #[test]
 fn a_certificate_s_page_says_what_was_awarded_to_whom_and_prints_on_a4_landscape() {
     let (output, _, _) = sample();
-    let html = fs::read_to_string(output.join("certificates/qingdao-2020-dx-applications-01/index.html")).expect("page");
+    let html =
+        fs::read_to_string(output.join("certificates/qingdao-2020-dx-applications-01/index.html")).expect("page");
     for needle in [
         "编号为 <code>qingdao-2020-dx-applications-01</code> 的证书授予<strong>青岛市公安局交通警察支队</strong>，奖项为<strong>推进信息技术应用类典型案例</strong>",
         "<dt>案例</dt><dd><a href=\"/cases/smart-traffic-signals/\">城市交通信号智能优化系统</a></dd>",
@@ -130,7 +131,7 @@ fn every_certificate_s_qr_code_opens_its_own_verification_page() {
         let url = decode_qr(&fs::read(output.join(format!("certificates/{number}/qr.png"))).expect("qr.png"));
         assert_eq!(url, format!("{BASE_URL}certificates/{number}/"));
         let page = fs::read_to_string(file_of_url(output, &url)).expect("the page the QR code opens");
-        assert!(page.contains(&format!("<h1 id=\"verify-h\">证书查验</h1>")), "{number}");
+        assert!(page.contains("<h1 id=\"verify-h\">证书查验</h1>"), "{number}");
         assert!(page.contains(&format!("编号为 <code>{number}</code> 的证书授予")), "{number}");
     }
 }
@@ -176,7 +177,8 @@ fn a_case_page_has_open_graph_tags_and_a_qr_code_of_its_own_url() {
 #[test]
 fn results_pages_have_open_graph_tags_too() {
     let (output, _, _) = sample();
-    for (path, title) in [("results/", "评选结果"), ("results/applications/", "推进信息技术应用：评选结果")] {
+    for (path, title) in [("results/", "评选结果"), ("results/applications/", "推进信息技术应用：评选结果")]
+    {
         let html = fs::read_to_string(output.join(path).join("index.html")).expect("page");
         assert!(html.contains(&format!("<meta property=\"og:title\" content=\"{title}\">")), "{path}");
         assert!(html.contains(&format!("<meta property=\"og:url\" content=\"{BASE_URL}{path}\">")), "{path}");
@@ -335,11 +337,8 @@ fn a_category_s_posters_print_one_to_an_a4_portrait_sheet() {
     assert!(info.contains("594.96 x 841.92 pts (A4)"), "A4 portrait: {info}");
     let html = fs::read_to_string(output.join("posters/applications/index.html")).expect("page");
     // Each poster prints its case page's address (text extraction may reorder a title's Latin and Chinese parts).
-    let titles: Vec<&str> = html
-        .split("<p class=\"poster-url\">")
-        .skip(1)
-        .map(|s| s.split('<').next().expect("address"))
-        .collect();
+    let titles: Vec<&str> =
+        html.split("<p class=\"poster-url\">").skip(1).map(|s| s.split('<').next().expect("address")).collect();
     assert_eq!(titles.len(), 4);
     for page in 0..titles.len() {
         let n = (page + 1).to_string();
@@ -377,14 +376,18 @@ async fn a_reader_of_a_partner_site_votes_from_the_embedded_card() {
          height=\"480\" loading=\"lazy\" style=\"border:0;max-width:100%\"></iframe>",
         hall.url
     );
-    let page = format!("<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>合作平台</title><h1>新闻</h1>{snippet}</html>");
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>合作平台</title><h1>新闻</h1>{snippet}</html>"
+    );
     fs::write(partner_root.join("index.html"), page).expect("partner page");
     let partner = StaticServer::start(&partner_root);
     assert_ne!(partner.origin(), hall.origin());
 
     let browser = Browser::start(1280, 900).await;
     browser.client.goto(&partner.url).await.expect("partner page");
-    browser.wait_for("return document.querySelector('iframe') ? true : null", "the frame", Duration::from_secs(10)).await;
+    browser
+        .wait_for("return document.querySelector('iframe') ? true : null", "the frame", Duration::from_secs(10))
+        .await;
     browser.client.clone().enter_frame(0).await.expect("enter the frame");
     wait_button(&browser, "投票", false).await;
     browser.eval("document.querySelector('.vote-button').click(); return true").await;
