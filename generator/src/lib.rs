@@ -15,8 +15,11 @@
 //! - [`preview`] serves the site to editors with live reload and the vote service embedded; [`scaffold`] starts a
 //!   new case.
 //!
+//! - [`book`] typesets the case collection as a PDF book (`generator book`).
+//!
 //! [`check`] ties the first four together for `generator check`; [`build::build`] runs the whole pipeline.
 
+pub mod book;
 pub mod build;
 pub mod content;
 pub mod diagnostics;

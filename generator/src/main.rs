@@ -26,6 +26,8 @@ enum Command {
     Explain(cmd::explain::Args),
     /// Create a new case folder with a commented front matter.
     New(cmd::new::Args),
+    /// Typeset the case collection (典型案例集) as a PDF book, once the results are final.
+    Book(cmd::book::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,5 +38,6 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::execute(args),
         Command::New(args) => cmd::new::execute(args),
         Command::Explain(args) => cmd::explain::execute(args),
+        Command::Book(args) => cmd::book::execute(args),
     }
 }

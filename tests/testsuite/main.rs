@@ -1,5 +1,6 @@
 //! One test binary for every integration test, as in mdBook's testsuite: each module drives a real binary.
 
+mod book;
 mod browser;
 mod build;
 mod check;
