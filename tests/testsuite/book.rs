@@ -86,10 +86,7 @@ fn the_book_has_a_cover_a_preface_contents_with_page_numbers_and_each_typical_ca
         let body_start = squeeze(&text);
         assert!(body_start.contains(&squeeze(title)), "page {page} does not show {title}:\n{text}");
         // The page number in the footer is the page's own.
-        assert_eq!(
-            text.lines().filter(|l| !l.trim().is_empty()).last().map(str::trim),
-            Some(page.to_string().as_str())
-        );
+        assert_eq!(text.lines().rfind(|l| !l.trim().is_empty()).map(str::trim), Some(page.to_string().as_str()));
         starts.push(page);
     }
     let mut distinct = starts.clone();
