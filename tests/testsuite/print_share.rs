@@ -140,6 +140,12 @@ fn every_certificate_s_qr_code_opens_its_own_verification_page() {
 fn there_are_no_certificates_before_the_results_are_final() {
     let (output, _, _) = sample_during_vote();
     assert!(!output.join("certificates").exists());
+    let footer = "<p><a href=\"/posters/\">案例展海报</a> · <a href=\"/partners/\">合作平台嵌入</a>";
+    let home = fs::read_to_string(output.join("index.html")).expect("home");
+    assert!(home.contains(&format!("{footer}</p>")), "the footer links posters and partners, no certificates yet");
+    let (final_output, _, _) = sample();
+    let home = fs::read_to_string(final_output.join("index.html")).expect("home");
+    assert!(home.contains(&format!("{footer} · <a href=\"/certificates/\">证书查验</a></p>")));
 }
 
 #[test]
