@@ -261,7 +261,7 @@ enum Hall {
     WithResults,
 }
 
-const PAGE_KINDS: [(&str, Hall, &str); 14] = [
+const PAGE_KINDS: [(&str, Hall, &str); 19] = [
     ("home", Hall::DuringVote, ""),
     ("category", Hall::DuringVote, "categories/applications/"),
     ("domain", Hall::DuringVote, "domains/industrial-internet/"),
@@ -276,6 +276,11 @@ const PAGE_KINDS: [(&str, Hall, &str); 14] = [
     ("results-integrity", Hall::WithResults, "results/integrity/"),
     ("organisation-award", Hall::WithResults, "results/organisations/"),
     ("collection", Hall::WithResults, "collection/"),
+    ("embed", Hall::DuringVote, "embed/cosmoplat-mass-customisation/"),
+    ("partners", Hall::DuringVote, "partners/"),
+    ("posters", Hall::DuringVote, "posters/applications/"),
+    ("certificates", Hall::WithResults, "certificates/"),
+    ("certificate", Hall::WithResults, "certificates/qingdao-2020-dx-applications-01/"),
 ];
 
 /// A static server for each state of the hall.
