@@ -19,6 +19,8 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 # `generator check --staged` and the pre-commit hook are tested in a git repository.
 command -v git >/dev/null 2>&1 || missing+=(git)
+# The print tests (#15): pdfinfo and pdftotext read what Chromium printed.
+command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -4,6 +4,8 @@
 #
 #   deploy/nginx/render.sh OUT_DIR [NAME=VALUE]...
 #   deploy/nginx/render.sh /etc/nginx/hall SERVER_NAME=vote.example.gov.cn HALL_OUTPUT=/srv/hall/output
+#   PARTNER_ORIGINS="https://news.example.com https://www.example.gov.cn": the partner sites (site.yaml `partners:`)
+#   that may frame the embed pages; none by default.
 #
 # The integration tests (tests/testsuite/deploy.rs) render the very same files with this script.
 set -eu
@@ -21,13 +23,25 @@ SHARD_2=127.0.0.1:8788
 SHARD_3=127.0.0.1:8789
 TLS_CERTIFICATE=/etc/letsencrypt/live/hall.example.org/fullchain.pem
 TLS_CERTIFICATE_KEY=/etc/letsencrypt/live/hall.example.org/privkey.pem
+PARTNER_ORIGINS=
 
 for pair in "$@"; do
   name=${pair%%=*}
   case $name in
-    HALL_CONF | HALL_OUTPUT | SERVER_NAME | VOTE_SERVICE | SHARD_1 | SHARD_2 | SHARD_3 | TLS_CERTIFICATE | TLS_CERTIFICATE_KEY)
+    HALL_CONF | HALL_OUTPUT | SERVER_NAME | VOTE_SERVICE | SHARD_1 | SHARD_2 | SHARD_3 | TLS_CERTIFICATE | TLS_CERTIFICATE_KEY | PARTNER_ORIGINS)
       eval "$name=\${pair#*=}" ;;
     *) echo "$0: unknown placeholder $name" >&2; exit 2 ;;
+  esac
+done
+
+# Partner origins go into a quoted header value: scheme and host only, separated by spaces.
+for origin in $PARTNER_ORIGINS; do
+  case $origin in
+    http://?* | https://?*) ;;
+    *) echo "$0: PARTNER_ORIGINS: '$origin' is not an origin such as https://www.example.com" >&2; exit 2 ;;
+  esac
+  case ${origin#*://} in
+    *[!A-Za-z0-9.:-]*) echo "$0: PARTNER_ORIGINS: '$origin' is not an origin such as https://www.example.com" >&2; exit 2 ;;
   esac
 done
 
@@ -46,6 +60,7 @@ for file in "$here"/*.conf; do
       -e "s|@SHARD_3@|$(escape "$SHARD_3")|g" \
       -e "s|@TLS_CERTIFICATE@|$(escape "$TLS_CERTIFICATE")|g" \
       -e "s|@TLS_CERTIFICATE_KEY@|$(escape "$TLS_CERTIFICATE_KEY")|g" \
+      -e "s|@PARTNER_ORIGINS@|$(escape "$PARTNER_ORIGINS")|g" \
       "$file" > "$target"
   if grep -n '^[^#]*@[A-Z][A-Z0-9_]*@' "$target" >&2; then
     echo "$0: $target: a placeholder is left (above)" >&2

@@ -153,12 +153,15 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
     let rendering = Rendering::new(&site, &cases, shown, &theme, results.as_ref(), published, &index.dir, &mut tera)
         .with_news(&content.news, &mut tera);
     let data = rendering.data();
-    let page_list = pages::all_pages(&data, rendering.more_pages());
+    let mut more_pages = rendering.more_pages();
+    more_pages.extend(rendering.print_share_pages(None).0);
+    let page_list = pages::all_pages(&data, more_pages);
     let outcomes = data.outcomes;
     let rendered = pages::render_all(&tera, &page_list)?;
     steps.done("render pages");
 
-    let data_files = rendering.data_files(&cases);
+    let mut data_files = rendering.data_files(&cases);
+    data_files.extend(rendering.print_share_files()?);
     let written: BTreeSet<String> = rendered.iter().chain(&data_files).map(|(path, _)| path.clone()).collect();
     let mut files: Vec<(String, Vec<u8>)> = rendered;
     files.extend(data_files);
@@ -315,13 +318,29 @@ pub fn rebuild(
             }
         }
     }
-    let more_pages = rendering.more_pages();
-    let more_paths: Vec<String> = more_pages.iter().map(|p| p.path.clone()).collect();
+    let mut more_pages = rendering.more_pages();
+    let mut more_paths: Vec<String> = more_pages.iter().map(|p| p.path.clone()).collect();
+    // The embed pages and posters of the cases and categories the change touches.
+    let mut scope = ShareScope::default();
+    for place in before.iter().chain(&after) {
+        scope.cases.insert(place.id.clone());
+        scope.categories.insert(place.category.clone());
+    }
+    for (id, outcome) in &data.outcomes {
+        if memory.outcomes.get(id) != Some(outcome) {
+            scope.cases.insert(id.clone());
+            scope.categories.extend(Placement::of(&memory.views, id).map(|p| p.category));
+        }
+    }
+    let (share_pages, share_paths) = rendering.print_share_pages(Some(&scope));
+    more_pages.extend(share_pages);
+    more_paths.extend(share_paths);
     let mut page_list: Vec<pages::Page> =
         keys.iter().map(|key| pages::page_of(data, *key, &all, &more_paths)).collect();
     page_list.extend(more_pages);
     let rendered = pages::render_all(&tera, &page_list)?;
-    let data_files = rendering.data_files(&memory.cases);
+    let mut data_files = rendering.data_files(&memory.cases);
+    data_files.extend(rendering.print_share_files()?);
 
     let mut out = InPlace::new(&options.output);
     let now: BTreeSet<String> = all
@@ -423,6 +442,13 @@ fn touched_cases(content: &Path, changed: &BTreeSet<PathBuf>) -> Result<BTreeSet
         }
     }
     Ok(ids)
+}
+
+/// The cases and categories whose embed pages and posters a rebuild renders again.
+#[derive(Default)]
+struct ShareScope {
+    cases: BTreeSet<String>,
+    categories: BTreeSet<String>,
 }
 
 /// Where a case sat among the others: what its pages and its neighbours' pages show of it.
@@ -552,6 +578,45 @@ impl<'a> Rendering<'a> {
         }
         more.extend(render::closing_hashes::pages(&self.site_view));
         more
+    }
+
+    /// Certificates (final results), posters, the embed pages and the partners page: the pages `scope` names (all
+    /// of them when it is `None`) and the paths of all of them.
+    fn print_share_pages(&self, scope: Option<&ShareScope>) -> (Vec<pages::Page>, Vec<String>) {
+        let outcomes = self.results_view.as_ref().map(render::results::outcomes).unwrap_or_default();
+        let site = &self.site_view;
+        let mut pages = render::certificates::pages(site, &self.certificates());
+        // In the order of a full build's pages, which the sitemap follows.
+        let mut paths: Vec<String> = pages.iter().map(|p| p.path.clone()).collect();
+        let wanted = |category: &str| scope.is_none_or(|s| s.categories.contains(category));
+        let (posters, poster_paths) =
+            render::posters::pages(site, self.case_views, self.site.posters.cases, &outcomes, &wanted);
+        pages.extend(posters);
+        paths.extend(poster_paths);
+        for case in self.case_views {
+            let id = &case.card.id;
+            paths.push(render::embeds::path_of(id));
+            if scope.is_none_or(|s| s.cases.contains(id)) {
+                pages.push(render::embeds::page_of(site, case, outcomes.get(id)));
+            }
+        }
+        let partners = render::embeds::partners_page(site, &self.site.partners, self.case_views);
+        paths.push(partners.path.clone());
+        pages.push(partners);
+        (pages, paths)
+    }
+
+    fn certificates(&self) -> Vec<render::certificates::CertificateView> {
+        let date = self.site.certificates.date;
+        let view = self.results_view.as_ref();
+        view.map(|v| render::certificates::certificates(&self.site_view, v, date)).unwrap_or_default()
+    }
+
+    /// The QR codes of the case pages and of the certificates.
+    fn print_share_files(&self) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+        let mut files = render::share::qr_files(&self.site_view, self.case_views)?;
+        files.extend(render::certificates::qr_files(&self.certificates())?);
+        Ok(files)
     }
 
     /// The data files: the manifest and, once the vote is counted, the results and their inputs.

@@ -15,9 +15,12 @@
 //! - [`preview`] serves the site to editors with live reload and the vote service embedded; [`scaffold`] starts a
 //!   new case; [`intake`] imports the submission system's export (`generator import`) with the 审核 report.
 //!
+//! - [`book`] typesets the case collection as a PDF book (`generator book`).
+//!
 //! [`check`] ties the first four together for `generator check` ([`staged`] gives it the content as a commit would
 //! hold it, for `generator check --staged`); [`build::build`] runs the whole pipeline.
 
+pub mod book;
 pub mod build;
 pub mod content;
 pub mod diagnostics;

@@ -30,6 +30,8 @@ enum Command {
     Import(cmd::import::Args),
     /// Write each panel's blank mark sheet (CSV for WPS and Excel) listing the shortlisted cases.
     Sheets(cmd::sheets::Args),
+    /// Typeset the case collection (典型案例集) as a PDF book, once the results are final.
+    Book(cmd::book::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,5 +44,6 @@ fn main() -> ExitCode {
         Command::Explain(args) => cmd::explain::execute(args),
         Command::Import(args) => cmd::import::execute(args),
         Command::Sheets(args) => cmd::sheets::execute(args),
+        Command::Book(args) => cmd::book::execute(args),
     }
 }

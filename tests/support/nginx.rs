@@ -143,7 +143,8 @@ fn values(
         ("TLS_CERTIFICATE_KEY", key.display().to_string()),
     ];
     for (name, value) in extra {
-        let name = ["VOTE_SERVICE", "SHARD_1", "SHARD_2", "SHARD_3"].into_iter().find(|n| n == name).expect("known");
+        let known = ["VOTE_SERVICE", "SHARD_1", "SHARD_2", "SHARD_3", "PARTNER_ORIGINS"];
+        let name = known.into_iter().find(|n| n == name).expect("known");
         values.push((name, value.clone()));
     }
     values
@@ -158,11 +159,16 @@ impl Nginx {
     /// Starts nginx serving the built site `site` in front of `upstream`; `test_only` goes into the plain-HTTP
     /// server block before the site's own directives (e.g. `set_real_ip_from` for a simulated first proxy hop).
     pub fn start(site: &Path, upstream: Upstream<'_>, test_only: &str) -> Nginx {
+        Self::start_with(site, upstream, test_only, &[])
+    }
+
+    /// As [`Nginx::start`], with more `NAME=VALUE` pairs for render.sh (e.g. `PARTNER_ORIGINS`).
+    pub fn start_with(site: &Path, upstream: Upstream<'_>, test_only: &str, more: &[(&str, String)]) -> Nginx {
         let nginx = nginx_binary();
         let mut last_error = String::new();
         // A port picked free can be taken by another test before nginx binds it: try again with new ports.
         for _ in 0..5 {
-            match Self::try_start(&nginx, site, &upstream, test_only) {
+            match Self::try_start(&nginx, site, &upstream, test_only, more) {
                 Ok(running) => return running,
                 Err(e) => last_error = e,
             }
@@ -170,16 +176,23 @@ impl Nginx {
         panic!("nginx did not start: {last_error}");
     }
 
-    fn try_start(nginx: &Path, site: &Path, upstream: &Upstream<'_>, test_only: &str) -> Result<Nginx, String> {
+    fn try_start(
+        nginx: &Path,
+        site: &Path,
+        upstream: &Upstream<'_>,
+        test_only: &str,
+        more: &[(&str, String)],
+    ) -> Result<Nginx, String> {
         let dir = tempfile::tempdir().expect("temp dir");
         let (certificate, key) = self_signed_certificate(dir.path());
-        let (upstream_file, addresses) = match upstream {
+        let (upstream_file, mut addresses) = match upstream {
             Upstream::One(address) => ("hall-upstream.conf", vec![("VOTE_SERVICE", (*address).to_owned())]),
             Upstream::Shards(shards) => (
                 "hall-upstream-shards.conf",
                 vec![("SHARD_1", shards[0].clone()), ("SHARD_2", shards[1].clone()), ("SHARD_3", shards[2].clone())],
             ),
         };
+        addresses.extend(more.iter().cloned());
         render(dir.path(), &values(dir.path(), site, &certificate, &key, &addresses));
         let port = |ip| free_port(ip).ok_or_else(|| format!("no free port on {ip}"));
         let (plain, tls, redirect) = (port("127.0.0.1")?, port("127.0.0.1")?, port("127.0.0.1")?);

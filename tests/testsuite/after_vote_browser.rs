@@ -73,7 +73,7 @@ async fn the_banner_and_the_publicity_notice_are_seen_until_their_day() {
     let past = StaticServer::start(&sample().0);
     open(&browser, &format!("{}results/", past.url)).await;
     assert!(!shown(&browser, ".rule-banner").await, "the banner is gone after its day");
-    assert_eq!(heading(&browser).await, "评选结果");
+    assert_eq!(heading(&browser).await, "典型案例评选结果");
     assert!(!shown(&browser, ".publicity-notice").await);
     assert!(shown(&browser, ".publicity-done a[href='/results/objections/']").await, "a link to 公示情况说明");
     // They are hidden before the page is first drawn (dates.js blocks rendering), so nothing in view moves.

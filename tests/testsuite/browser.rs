@@ -261,7 +261,7 @@ enum Hall {
     WithResults,
 }
 
-const PAGE_KINDS: [(&str, Hall, &str); 15] = [
+const PAGE_KINDS: [(&str, Hall, &str); 20] = [
     ("home", Hall::DuringVote, ""),
     ("category", Hall::DuringVote, "categories/applications/"),
     ("domain", Hall::DuringVote, "domains/industrial-internet/"),
@@ -277,6 +277,11 @@ const PAGE_KINDS: [(&str, Hall, &str); 15] = [
     ("organisation-award", Hall::WithResults, "results/organisations/"),
     ("collection", Hall::WithResults, "collection/"),
     ("closing-hashes", Hall::WithResults, "hashes/"),
+    ("embed", Hall::DuringVote, "embed/cosmoplat-mass-customisation/"),
+    ("partners", Hall::DuringVote, "partners/"),
+    ("posters", Hall::DuringVote, "posters/applications/"),
+    ("certificates", Hall::WithResults, "certificates/"),
+    ("certificate", Hall::WithResults, "certificates/qingdao-2020-dx-applications-01/"),
 ];
 
 /// A static server for each state of the hall.

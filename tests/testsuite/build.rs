@@ -15,7 +15,7 @@ fn fixture_copy() -> tempfile::TempDir {
 #[test]
 fn the_sample_has_every_page_kind() {
     let (output, _, run) = sample();
-    assert!(run.stdout.starts_with("built 18 cases, 58 pages,"), "{}", run.stdout);
+    assert!(run.stdout.starts_with("built 18 cases, 98 pages,"), "{}", run.stdout);
     for page in [
         "index.html",
         "cases/medical-insurance-mobile-pay/index.html",
@@ -43,6 +43,14 @@ fn the_sample_has_every_page_kind() {
         "news/2020-08-24-one-vote-per-ip/index.html",
         "results/objections/index.html",
         "results/notice/index.html",
+        "certificates/index.html",
+        "certificates/qingdao-2020-zz-01/index.html",
+        "certificates/qingdao-2020-zz-01/qr.png",
+        "cases/medical-insurance-mobile-pay/qr.png",
+        "embed/medical-insurance-mobile-pay/index.html",
+        "partners/index.html",
+        "posters/index.html",
+        "posters/applications/index.html",
     ] {
         assert!(output.join(page).is_file(), "{page} is built");
     }

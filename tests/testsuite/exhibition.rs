@@ -47,7 +47,11 @@ fn the_results_overview_shows_the_typical_cases_then_the_awards_then_the_method(
 #[test]
 fn the_method_page_compares_the_two_vote_scores_in_one_table() {
     let method = read("results/method/index.html");
-    assert_eq!(method.matches("<table").count(), 2, "the weights and one table for every category");
+    assert_eq!(
+        method.matches("<table").count(),
+        3,
+        "the weights, one table for every category, the marks each case had"
+    );
     assert_eq!(method.matches("scope=\"rowgroup\"").count(), 8, "a group for each category");
 }
 

@@ -2,6 +2,7 @@
 
 mod after_vote;
 mod after_vote_browser;
+mod book;
 mod browser;
 mod build;
 mod check;
@@ -14,6 +15,7 @@ mod integrity;
 mod operations;
 mod pre_commit;
 mod preview;
+mod print_share;
 mod quality;
 mod receipt_check;
 mod results;

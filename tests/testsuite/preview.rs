@@ -98,10 +98,11 @@ fn a_rebuild_touches_only_what_changed_and_equals_a_full_build() {
     let untouched = output.join("cases/water-scada-protection/index.html");
     let before = identity(&untouched);
 
-    // A new title: the case's page, its category's and domain's listings, the home page and the feeds.
+    // A new title: the case's page, its category's and domain's listings, the home page and the feeds; its embed
+    // page, its category's posters, the posters' index and the partners page.
     let line = edit(&preview, &case, |t| t.replace("“一码通办”试点", "“一码通办”二期"));
     let stderr = fs::read_to_string(work.path().join("serve.err")).unwrap_or_default();
-    assert!(line.contains("rebuilt 18 cases, 8 pages rendered, "), "an incremental rebuild: {line}\n{stderr}");
+    assert!(line.contains("rebuilt 18 cases, 12 pages rendered, "), "an incremental rebuild: {line}\n{stderr}");
     assert!(
         fs::read_to_string(output.join("cases/medical-insurance-mobile-pay/index.html"))
             .expect("page")

@@ -1,5 +1,6 @@
 //! The subcommands of the `generator` binary, one file each: the command line and a short `execute`.
 
+pub mod book;
 pub mod build;
 pub mod check;
 pub mod explain;

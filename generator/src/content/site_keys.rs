@@ -11,7 +11,9 @@ use serde_yaml::{Mapping, Value};
 
 use crate::model::form::unknown_key_message;
 use crate::model::publicity::{Holiday, Publicity};
-use crate::model::site::{Election, ImportSettings, PanelSizes, Rules, Scoring, Site, Taxonomy, Term, Weights};
+use crate::model::site::{
+    Certificates, Election, ImportSettings, PanelSizes, Partner, Posters, Rules, Scoring, Site, Taxonomy, Term, Weights,
+};
 
 /// Every unknown key of `site` (the whole file as a YAML value), as its dotted path (`election.clozes`) and the
 /// message for it.
@@ -19,13 +21,15 @@ pub fn unknown_keys(site: &Value) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let Value::Mapping(top) = site else { return found };
     check_map(top, fields_of::<Site>(), "", &mut found);
-    let sections: [(&str, &[&str]); 6] = [
+    let sections: [(&str, &[&str]); 8] = [
         ("election", fields_of::<Election>()),
         ("rules", fields_of::<Rules>()),
         ("scoring", fields_of::<Scoring>()),
         ("taxonomy", fields_of::<Taxonomy>()),
         ("publicity", fields_of::<Publicity>()),
         ("import", fields_of::<ImportSettings>()),
+        ("certificates", fields_of::<Certificates>()),
+        ("posters", fields_of::<Posters>()),
     ];
     for (section, known) in sections {
         if let Some(Value::Mapping(map)) = top.get(section) {
@@ -50,6 +54,13 @@ pub fn unknown_keys(site: &Value) -> Vec<(String, String)> {
         for (i, term) in terms.iter().enumerate() {
             if let Value::Mapping(map) = term {
                 check_map(map, fields_of::<Term>(), &format!("taxonomy.{list}[{i}]"), &mut found);
+            }
+        }
+    }
+    if let Some(Value::Sequence(partners)) = top.get("partners") {
+        for (i, partner) in partners.iter().enumerate() {
+            if let Value::Mapping(map) = partner {
+                check_map(map, fields_of::<Partner>(), &format!("partners[{i}]"), &mut found);
             }
         }
     }

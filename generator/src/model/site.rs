@@ -42,6 +42,51 @@ pub struct Site {
     /// The publicity period (公示) of the proposed results, with the year's holiday calendar.
     #[serde(default)]
     pub publicity: Option<super::publicity::Publicity>,
+    /// What the certificates (证书) say beyond the results.
+    #[serde(default)]
+    pub certificates: Certificates,
+    /// Which cases get a poster for the exhibition (案例展).
+    #[serde(default)]
+    pub posters: Posters,
+    /// Partner platforms (承办单位互联网平台) allowed to frame the hall's embed pages.
+    #[serde(default)]
+    pub partners: Vec<Partner>,
+}
+
+/// The certificates' settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Certificates {
+    /// The date printed on every certificate (颁发日期); without it, the day the tally was exported.
+    #[serde(default)]
+    pub date: Option<Date>,
+}
+
+/// The posters' settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Posters {
+    /// Which cases get a poster.
+    #[serde(default)]
+    pub cases: PosterCases,
+}
+
+/// Which cases get a poster.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PosterCases {
+    /// Every case of the hall.
+    #[default]
+    All,
+    /// Only the typical cases once the results are final (every case before that).
+    Typical,
+}
+
+/// A partner platform that embeds the hall's vote buttons.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Partner {
+    /// The platform's name, e.g. 青岛新闻网.
+    pub name: String,
+    /// Its origin, `scheme://host[:port]`, e.g. `https://www.example.com`.
+    pub origin: String,
 }
 
 fn default_listing_page_size() -> usize {

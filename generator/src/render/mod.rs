@@ -2,12 +2,17 @@
 //! of the hall with its context ([`pages`]). Templates escape everything they print unless a view marks it as HTML
 //! (only the sanitised case description is).
 
+pub mod certificates;
 pub mod closing_hashes;
+pub mod embeds;
 pub mod integrity;
 pub mod news;
 pub mod pages;
+pub mod posters;
 pub mod publicity;
+pub mod qr;
 pub mod results;
+pub mod share;
 pub mod tags;
 pub mod theme;
 pub mod views;
@@ -19,6 +24,8 @@ pub enum RenderError {
     Theme { path: String, message: String },
     #[error("rendering {page} with {template}: {message}")]
     Page { page: String, template: String, message: String },
+    #[error(transparent)]
+    Qr(#[from] qr::QrError),
 }
 
 /// `2020年8月22日`

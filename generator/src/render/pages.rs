@@ -370,7 +370,7 @@ fn context_for(site: &SiteView, path: &str, title: &str) -> Context {
 fn sitemap_paths(paths: &[String]) -> Vec<String> {
     paths
         .iter()
-        .filter(|p| p.ends_with("index.html") && *p != "search/index.html")
+        .filter(|p| p.ends_with("index.html") && *p != "search/index.html" && !p.starts_with("embed/"))
         .map(|p| p.trim_end_matches("index.html").to_owned())
         .collect()
 }

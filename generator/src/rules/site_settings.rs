@@ -83,10 +83,57 @@ pub fn check(file: &SiteFile, forms: &[ApplicationForm], report: &mut Report) {
             report.push(file.error(key, "must list at least one entry"));
         }
     }
+    check_partners(file, report);
     let ids: HashSet<&str> = forms.iter().map(|f| f.id.as_str()).collect();
     for (i, id) in site.featured.iter().enumerate() {
         if !ids.contains(id.as_str()) {
             report.push(file.error(&format!("featured[{i}]"), format!("no case has the id '{id}'")));
+        }
+    }
+}
+
+/// Each partner's origin is `scheme://host[:port]` and appears once: it is what browsers compare with the page
+/// that frames an embed (`frame-ancestors`), so a path or a typo would silently block the partner.
+fn check_partners(file: &SiteFile, report: &mut Report) {
+    let mut seen = HashSet::new();
+    for (i, partner) in file.site.partners.iter().enumerate() {
+        if !is_origin(&partner.origin) {
+            report.push(file.error(
+                &format!("partners[{i}].origin"),
+                format!(
+                    "'{}' is not an origin; write scheme and host only, e.g. https://www.example.com",
+                    partner.origin
+                ),
+            ));
+        } else if !seen.insert(partner.origin.to_ascii_lowercase()) {
+            report.push(file.error(&format!("partners[{i}].origin"), format!("'{}' appears twice", partner.origin)));
+        }
+        if partner.name.trim().is_empty() {
+            report.push(file.error(&format!("partners[{i}].name"), "is empty; give the platform's name"));
+        }
+    }
+}
+
+/// `https://host[:port]` or `http://host[:port]`, nothing after the host, no space or quote.
+pub(crate) fn is_origin(origin: &str) -> bool {
+    let Some(host) = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://")) else {
+        return false;
+    };
+    !host.is_empty()
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+        && !host.starts_with([':', '.'])
+}
+
+#[cfg(test)]
+mod partner_tests {
+    use super::is_origin;
+
+    #[test]
+    fn a_partner_origin_is_scheme_and_host_only() {
+        assert!(is_origin("https://www.example.com"));
+        assert!(is_origin("http://127.0.0.1:8080"));
+        for wrong in ["www.example.com", "https://www.example.com/", "https://a.example/x", "https://", "https://a b"] {
+            assert!(!is_origin(wrong), "{wrong}");
         }
     }
 }

@@ -1,0 +1,49 @@
+//! `generator book`: the case collection as a PDF book (typst), apart from `build` so that the hall builds without
+//! fonts or typesetting.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use generator::book::{BookError, make};
+
+use super::check::print_report;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The content folder: site.yaml, cases/, the results' inputs and collection/preface.md.
+    #[arg(long, default_value = "content")]
+    pub content: PathBuf,
+    /// The theme folder: book/collection.typ.
+    #[arg(long, default_value = "themes/default")]
+    pub theme: PathBuf,
+    /// The PDF file to write.
+    #[arg(long, default_value = "collection.pdf")]
+    pub out: PathBuf,
+}
+
+pub fn execute(args: &Args) -> ExitCode {
+    match make(&args.content, &args.theme) {
+        Ok(book) => {
+            if let Err(e) = std::fs::write(&args.out, &book.pdf) {
+                eprintln!("error: {}: {e}", args.out.display());
+                return ExitCode::from(1);
+            }
+            println!(
+                "wrote {}: {} typical cases, {} pages, set in {}",
+                args.out.display(),
+                book.cases,
+                book.pages,
+                book.font
+            );
+            ExitCode::SUCCESS
+        }
+        Err(BookError::Content(report)) => {
+            print_report(&report);
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
