@@ -293,10 +293,12 @@ fn objections_are_published_as_the_account_of_the_publicity() {
     assert!(page.contains("<h1>公示情况说明</h1>"));
     assert!(page.contains("公示期间共收到异议2件"));
     assert!(page.contains(
-        "<tr><td class=\"num\">1</td><td>2020年9月29日</td><td><a href=\"/cases/smart-farming-laixi/\">智慧农业大田物联网服务平台</a></td>"
+        "<tr><td class=\"num\" data-label=\"编号\">1</td><td data-label=\"收到日期\">2020年9月29日</td><td data-label=\"涉及案例\"><a href=\"/cases/smart-farming-laixi/\">智慧农业大田物联网服务平台</a></td>"
     ));
-    assert!(page.contains("<td>经核查，反映的问题不属实，维持拟评选结果</td><td>2020年10月9日</td></tr>"));
-    assert!(page.contains("<td>经核查，反映的问题属实，已予纠正</td>"));
+    assert!(page.contains(
+        "<td data-label=\"处理结果\">经核查，反映的问题不属实，维持拟评选结果</td><td data-label=\"办结日期\">2020年10月9日</td></tr>"
+    ));
+    assert!(page.contains("<td data-label=\"处理结果\">经核查，反映的问题属实，已予纠正</td>"));
 }
 
 #[test]

@@ -145,7 +145,8 @@ fn there_are_no_certificates_before_the_results_are_final() {
     assert!(home.contains(&format!("{footer}</p>")), "the footer links posters and partners, no certificates yet");
     let (final_output, _, _) = sample();
     let home = fs::read_to_string(final_output.join("index.html")).expect("home");
-    assert!(home.contains(&format!("{footer} · <a href=\"/certificates/\">证书查验</a></p>")));
+    let hashes = " · <a href=\"/hashes/\">计票存证</a>";
+    assert!(home.contains(&format!("{footer} · <a href=\"/certificates/\">证书查验</a>{hashes}</p>")));
 }
 
 #[test]
