@@ -15,12 +15,12 @@
 //! - [`preview`] serves the site to editors with live reload and the vote service embedded; [`scaffold`] starts a
 //!   new case; [`intake`] imports the submission system's export (`generator import`) with the 审核 report.
 //!
-//! - [`book`] typesets the case collection as a PDF book (`generator book`).
+//! - [`print`] typesets the case collection as a PDF book (`generator book`) and the certificates as PDF files
+//!   (`generator certificates`).
 //!
 //! [`check`] ties the first four together for `generator check` ([`staged`] gives it the content as a commit would
 //! hold it, for `generator check --staged`); [`build::build`] runs the whole pipeline.
 
-pub mod book;
 pub mod build;
 pub mod content;
 pub mod diagnostics;
@@ -31,6 +31,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod preview;
+pub mod print;
 pub mod render;
 pub mod results;
 pub mod rules;

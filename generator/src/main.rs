@@ -32,6 +32,8 @@ enum Command {
     Sheets(cmd::sheets::Args),
     /// Typeset the case collection (典型案例集) as a PDF book, once the results are final.
     Book(cmd::book::Args),
+    /// Typeset every certificate (证书) of the final results as a PDF, one A4 landscape page each.
+    Certificates(cmd::certificates::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,5 +47,6 @@ fn main() -> ExitCode {
         Command::Import(args) => cmd::import::execute(args),
         Command::Sheets(args) => cmd::sheets::execute(args),
         Command::Book(args) => cmd::book::execute(args),
+        Command::Certificates(args) => cmd::certificates::execute(args),
     }
 }

@@ -4,6 +4,7 @@ pub mod binaries;
 pub mod browser;
 pub mod http;
 pub mod nginx;
+pub mod pdf;
 pub mod photos;
 pub mod preview;
 pub mod run;

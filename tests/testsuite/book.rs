@@ -2,29 +2,11 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use hall_tests::binaries::workspace_root;
+use hall_tests::pdf::{page_count, page_text};
 use hall_tests::run::generator;
 use hall_tests::site::{copy_dir, sample};
-
-/// `tool` run with `args` on `pdf`, its stdout; a failure says how to install it.
-fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
-    let mut command = Command::new(tool);
-    command.args(args).arg(pdf);
-    if tool == "pdftotext" {
-        command.arg("-");
-    }
-    let out = command.output().unwrap_or_else(|e| {
-        panic!("{tool} is needed to read the book: `apt-get install poppler-utils` (or run `bash tests/run.sh`): {e}")
-    });
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn page_text(pdf: &Path, page: usize) -> String {
-    let n = page.to_string();
-    poppler("pdftotext", &["-layout", "-f", &n, "-l", &n], pdf)
-}
 
 /// Text without any whitespace, to compare titles across line breaks.
 fn squeeze(text: &str) -> String {
@@ -47,12 +29,7 @@ fn make_book(dir: &Path) -> (std::path::PathBuf, String) {
 fn the_book_has_a_cover_a_preface_contents_with_page_numbers_and_each_typical_case_from_a_new_page() {
     let dir = tempfile::tempdir().expect("temp");
     let (pdf, stdout) = make_book(dir.path());
-    let info = poppler("pdfinfo", &[], &pdf);
-    let pages: usize = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or_else(|| panic!("{info}"));
+    let pages = page_count(&pdf);
     assert!(stdout.contains(&format!(": 8 typical cases, {pages} pages, set in ")), "{stdout}");
     let cover = page_text(&pdf, 1);
     assert!(cover.contains("典型案例集") && cover.contains("中共青岛市委宣传部"), "{cover}");

@@ -12,6 +12,7 @@ use hall_tests::binaries::workspace_root;
 use hall_tests::browser::Browser;
 use hall_tests::http::get;
 use hall_tests::nginx::{Nginx, Upstream};
+use hall_tests::pdf::{images as pdf_images, page_count, page_size, page_text};
 use hall_tests::run::generator;
 use hall_tests::site::{attribute_values, build_into, copy_dir, files_of, sample, sample_during_vote};
 use hall_tests::static_server::StaticServer;
@@ -134,6 +135,117 @@ fn every_certificate_s_qr_code_opens_its_own_verification_page() {
         assert!(page.contains("<h1 id=\"verify-h\">证书查验</h1>"), "{number}");
         assert!(page.contains(&format!("编号为 <code>{number}</code> 的证书授予")), "{number}");
     }
+}
+
+/// Runs `generator certificates` on the sample content into `out`; its stdout.
+fn print_certificates(dir: &Path, out: &Path) -> String {
+    let root = workspace_root();
+    let (content, theme) = (root.join("content"), root.join("themes/default"));
+    let args = ["certificates", "--content", &content.to_string_lossy(), "--theme", &theme.to_string_lossy()];
+    let run = generator(&[&args[..], &["--out", &out.to_string_lossy()]].concat(), dir);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    run.stdout
+}
+
+#[test]
+fn every_certificate_is_a_one_page_a4_landscape_pdf_whose_qr_code_opens_its_verification_page() {
+    let (output, _, _) = sample();
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("certificates");
+    let stdout = print_certificates(dir.path(), &out);
+    let numbers = certificate_numbers(output);
+    assert_eq!(numbers.len(), 11);
+    assert!(stdout.starts_with(&format!("wrote 11 certificates to {}", out.display())), "{stdout}");
+    let mut expected: Vec<String> = numbers.iter().map(|n| format!("{n}.pdf")).collect();
+    expected.push("all.pdf".to_owned());
+    expected.sort();
+    assert_eq!(files_of(&out).into_keys().collect::<Vec<_>>(), expected, "a PDF per certificate, and all of them");
+    for number in &numbers {
+        let pdf = out.join(format!("{number}.pdf"));
+        assert_eq!(page_count(&pdf), 1, "{number}");
+        let (width, height) = page_size(&pdf);
+        assert!((width - 841.89).abs() < 0.5 && (height - 595.28).abs() < 0.5, "A4 landscape: {width} x {height}");
+        // The words of the verification page's certificate.
+        let page = fs::read_to_string(output.join(format!("certificates/{number}/index.html"))).expect("page");
+        let between = |from: &str, to: &str| -> String {
+            let start = page.find(from).map(|i| i + from.len()).expect(from);
+            page[start..].split(to).next().expect(to).to_owned()
+        };
+        let recipient = between("<p class=\"certificate-to\">", "：</p>");
+        let citation = between("<p class=\"certificate-award\">", "</p>");
+        let text: String = page_text(&pdf, 1).chars().filter(|c| !c.is_whitespace()).collect();
+        for needle in
+            ["荣誉证书", number.as_str(), &recipient, &citation, "特发此证。", "中共青岛市委宣传部", "2020年9月30日"]
+        {
+            assert!(text.contains(needle), "{number}.pdf lacks {needle}: {text}");
+        }
+        // The printed QR code opens the certificate's own verification page.
+        let images = pdf_images(&pdf, &dir.path().join("images").join(number));
+        assert_eq!(images.len(), 1, "{number}: one image, the QR code");
+        let url = decode_qr(&fs::read(&images[0]).expect("png"));
+        assert_eq!(url, format!("{BASE_URL}certificates/{number}/"));
+        assert!(file_of_url(output, &url).is_file());
+    }
+    let all = out.join("all.pdf");
+    assert_eq!(page_count(&all), numbers.len());
+    for (i, number) in numbers.iter().enumerate() {
+        let shown = (1..=numbers.len()).filter(|p| page_text(&all, *p).contains(number.as_str())).collect::<Vec<_>>();
+        assert_eq!(shown.len(), 1, "{number} is on one page of all.pdf: {shown:?} ({i})");
+    }
+}
+
+#[test]
+fn certificates_pdf_bytes_repeat_and_a_stale_pdf_is_kept_but_named() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (first, second) = (dir.path().join("first"), dir.path().join("second"));
+    print_certificates(dir.path(), &first);
+    fs::create_dir(&second).expect("mkdir");
+    fs::write(second.join("qingdao-2019-dx-applications-01.pdf"), b"%PDF of last year").expect("write");
+    let run = generator(
+        &[
+            "certificates",
+            "--content",
+            &workspace_root().join("content").to_string_lossy(),
+            "--theme",
+            &workspace_root().join("themes/default").to_string_lossy(),
+            "--out",
+            &second.to_string_lossy(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let stale = second.join("qingdao-2019-dx-applications-01.pdf");
+    assert!(
+        run.stderr.contains(&format!("warning: {}: not a certificate of the current results", stale.display())),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(fs::read(&stale).expect("kept"), b"%PDF of last year");
+    let mut again = files_of(&second);
+    again.remove("qingdao-2019-dx-applications-01.pdf");
+    assert!(files_of(&first) == again, "two runs gave different files or bytes");
+}
+
+#[test]
+fn without_final_results_there_are_no_certificate_pdfs_and_the_command_says_why() {
+    let dir = tempfile::tempdir().expect("temp");
+    let content = dir.path().join("content");
+    copy_dir(&workspace_root().join("content"), &content);
+    fs::remove_dir_all(content.join("scores")).expect("rm scores");
+    let run = generator(
+        &[
+            "certificates",
+            "--content",
+            "content",
+            "--theme",
+            &workspace_root().join("themes/default").to_string_lossy(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.code, Some(1));
+    let why = "error: content has no final results yet: the certificates go to the typical cases and the organisation award, known once";
+    assert!(run.stderr.starts_with(why), "{}", run.stderr);
+    assert!(!dir.path().join("certificates").exists(), "nothing written");
 }
 
 #[test]

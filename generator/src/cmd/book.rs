@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use generator::book::{BookError, make};
+use generator::print::PrintError;
+use generator::print::collection::make;
 
 use super::check::print_report;
 
@@ -37,7 +38,7 @@ pub fn execute(args: &Args) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(BookError::Content(report)) => {
+        Err(PrintError::Content(report)) => {
             print_report(&report);
             ExitCode::from(1)
         }

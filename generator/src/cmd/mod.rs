@@ -2,6 +2,7 @@
 
 pub mod book;
 pub mod build;
+pub mod certificates;
 pub mod check;
 pub mod explain;
 pub mod import;
