@@ -1,10 +1,36 @@
 //! Problems found in the content, each pinned to a file, a line and a field.
 //!
 //! Every stage reports into a [`Report`] instead of stopping at the first problem, so an editor sees everything that
-//! is wrong in one run, printed as `path:line: field: message`.
+//! is wrong in one run, printed as `path:line: field: message`. [`KeyLines`] says where each key of a file is.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// Lines of the keys of one YAML document, already shifted to lines of the file that holds it, to point problems
+/// found after parsing at their line. `content::key_lines` makes them from a YAML document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyLines {
+    lines: HashMap<String, usize>,
+}
+
+impl KeyLines {
+    /// Lines known already, e.g. the rows of a spreadsheet by case id.
+    pub fn from_lines(lines: impl IntoIterator<Item = (String, usize)>) -> Self {
+        KeyLines { lines: lines.into_iter().collect() }
+    }
+
+    /// The line of `path` (`title`, `images[1]`, `images[1].file`), or of its nearest indexed parent.
+    pub fn line(&self, path: &str) -> Option<usize> {
+        let mut path = path;
+        loop {
+            if let Some(line) = self.lines.get(path) {
+                return Some(*line);
+            }
+            path = &path[..path.rfind(['.', '['])?];
+        }
+    }
+}
 
 /// How serious a problem is: errors fail `check` and `build`, warnings are only printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

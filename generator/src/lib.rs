@@ -8,7 +8,7 @@
 //! - [`rules`] checks the notice's rules, one module a rule;
 //! - [`diagnostics`] collects every problem with its file, line and field;
 //! - [`markdown`] turns descriptions into sanitised HTML; [`images`] derives and caches web photos;
-//! - [`render`] fills the theme's templates; [`search`] builds the search index; [`manifest`] writes the file the
+//! - [`render`] fills the theme's templates and builds the search index; [`manifest`] writes the file the
 //!   vote service loads; [`output`] swaps the finished site into place;
 //! - [`results`] computes the shortlist, the scores, the typical cases and the organisation award from the tally
 //!   and the panels' marks;
@@ -36,8 +36,8 @@ pub mod render;
 pub mod results;
 pub mod rules;
 pub mod scaffold;
-pub mod search;
 pub mod staged;
+pub mod text;
 
 use std::path::Path;
 

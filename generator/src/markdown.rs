@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::model::cjk::is_cjk;
+use crate::text::cjk::is_cjk;
 
 /// The Markdown extensions of descriptions.
 const OPTIONS: Options = Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHROUGH);
@@ -94,7 +94,7 @@ fn nested(level: HeadingLevel) -> HeadingLevel {
     }
 }
 
-/// Drops a soft line break between two CJK characters (see [`crate::model::cjk`]).
+/// Drops a soft line break between two CJK characters (see [`crate::text::cjk`]).
 fn join_cjk_lines(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let text_of = |e: Option<&Event<'_>>| match e {
         Some(Event::Text(t)) => Some(t.to_string()),

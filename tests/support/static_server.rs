@@ -1,13 +1,16 @@
 //! A small static file server for tests: serves a built `output/` on 127.0.0.1 with a port the OS picks, as a web
-//! server would (folders to their `index.html`, unknown paths to `404.html` with status 404), and, like the
+//! server would (folders to their `index.html`, unknown paths to `404.html` with status 404; the paths and types of
+//! the preview's own static files), and, like the
 //! production reverse proxy, passes `/api/` to a vote service on the same origin. Stops when dropped.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::thread;
+
+use generator::preview::static_files::{content_type, resolve};
 
 /// A running server; `url` is its base, e.g. `http://127.0.0.1:41234/`.
 pub struct StaticServer {
@@ -94,8 +97,7 @@ fn serve(mut stream: TcpStream, root: &Path, api: Option<&str>) {
         proxy(&mut stream, api, &request_line, &headers, &body);
         return;
     }
-    let path = percent_encoding::percent_decode_str(path.split(['?', '#']).next().unwrap_or("/")).decode_utf8_lossy();
-    let (status, file) = match resolve(root, &path) {
+    let (status, file) = match resolve(root, path.split(['?', '#']).next().unwrap_or("/")) {
         Some(file) => ("200 OK", file),
         None => ("404 Not Found", root.join("404.html")),
     };
@@ -126,34 +128,5 @@ fn proxy(stream: &mut TcpStream, api: &str, request_line: &str, headers: &[Strin
     let mut reply = Vec::new();
     if std::io::Read::read_to_end(&mut upstream, &mut reply).is_ok() {
         let _ = stream.write_all(&reply);
-    }
-}
-
-fn resolve(root: &Path, path: &str) -> Option<PathBuf> {
-    if path.contains("..") {
-        return None;
-    }
-    let file = root.join(path.trim_start_matches('/'));
-    if file.is_dir() {
-        let index = file.join("index.html");
-        return index.is_file().then_some(index);
-    }
-    file.is_file().then_some(file)
-}
-
-fn content_type(file: &Path) -> &'static str {
-    match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css",
-        "js" => "text/javascript",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "svg" => "image/svg+xml",
-        "jpg" => "image/jpeg",
-        "webp" => "image/webp",
-        "png" => "image/png",
-        "txt" => "text/plain; charset=utf-8",
-        "pagefind" | "pf_meta" | "pf_index" | "pf_fragment" | "pf_filter" => "application/octet-stream",
-        _ => "application/octet-stream",
     }
 }

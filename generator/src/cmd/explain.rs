@@ -38,7 +38,7 @@ pub fn execute(args: &Args) -> ExitCode {
         }
         None => {
             let known: Vec<&str> = facts.iter().map(|f| f.id.as_str()).collect();
-            let hint = generator::model::form::did_you_mean(&args.case, &known)
+            let hint = generator::text::did_you_mean(&args.case, &known)
                 .map(|s| format!(" (did you mean '{s}'?)"))
                 .unwrap_or_default();
             eprintln!("error: no case has the id '{}'{hint}", args.case);

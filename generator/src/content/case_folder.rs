@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::content::case_fields;
 use crate::content::front_matter::{self, SplitError};
 use crate::content::yaml_document;
 use crate::content::{io_message, read_text};
 use crate::diagnostics::{Problem, Report};
 use crate::model::case_id::CaseId;
-use crate::model::form::{self, ApplicationForm, Source};
+use crate::model::form::{ApplicationForm, Source};
 
 /// The largest `index.md` accepted. A long description is a few tens of KB; photos go beside it as files.
 pub const MAX_CASE_FILE_BYTES: u64 = 1024 * 1024;
@@ -143,7 +144,7 @@ pub fn parse_case_text(
     }
     let source = Source { index, folder, lines, front_matter_line: fm.yaml_first_line };
     let id = id?;
-    Some(form::parse(id, source, mapping, fm.body.to_owned(), problems))
+    Some(case_fields::parse(id, source, mapping, fm.body.to_owned(), problems))
 }
 
 #[cfg(test)]

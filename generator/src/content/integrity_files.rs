@@ -12,7 +12,7 @@ use vote_service::review::Covers;
 use crate::content::result_files::InputFile;
 use crate::content::site_file::yaml_problem;
 use crate::diagnostics::{Problem, Report};
-use crate::model::form::did_you_mean;
+use crate::text::did_you_mean;
 
 /// The keys a decision may have.
 const DECISION_KEYS: [&str; 10] =

@@ -9,11 +9,7 @@ use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-/// Lines of the keys of one YAML document, already shifted to lines of the file that holds it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct KeyLines {
-    lines: HashMap<String, usize>,
-}
+pub use crate::diagnostics::KeyLines;
 
 impl KeyLines {
     /// Indexes `yaml`, whose first line is line `first_line` of its file. Invalid YAML gives a partial index;
@@ -24,22 +20,6 @@ impl KeyLines {
         // A syntax error only ends the index early; see above.
         let _ = parser.load(&mut indexer, false);
         indexer.into_lines()
-    }
-
-    /// Lines known already, e.g. the rows of a spreadsheet by case id.
-    pub fn from_lines(lines: impl IntoIterator<Item = (String, usize)>) -> Self {
-        KeyLines { lines: lines.into_iter().collect() }
-    }
-
-    /// The line of `path` (`title`, `images[1]`, `images[1].file`), or of its nearest indexed parent.
-    pub fn line(&self, path: &str) -> Option<usize> {
-        let mut path = path;
-        loop {
-            if let Some(line) = self.lines.get(path) {
-                return Some(*line);
-            }
-            path = &path[..path.rfind(['.', '['])?];
-        }
     }
 }
 
@@ -73,7 +53,7 @@ impl Indexer {
     }
 
     pub(crate) fn into_lines(self) -> KeyLines {
-        KeyLines { lines: self.lines }
+        KeyLines::from_lines(self.lines)
     }
 
     /// Takes one event of the parse.

@@ -3,6 +3,7 @@
 //! This stage only reads and parses; it knows nothing of the notice's rules. What it cannot read it reports as a
 //! [`Problem`] naming the file and line, and it goes on with the other files.
 
+pub mod case_fields;
 pub mod case_folder;
 pub mod closing_hashes;
 pub mod front_matter;
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Problem, Report};
 use crate::model::form::ApplicationForm;
+use crate::text::human_bytes;
 
 /// Everything read from a content folder, as far as it could be read.
 #[derive(Debug)]
@@ -79,30 +81,5 @@ pub(crate) fn io_message(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "not found".to_owned(),
         std::io::ErrorKind::PermissionDenied => "cannot be read: permission denied".to_owned(),
         _ => format!("cannot be read: {e}"),
-    }
-}
-
-/// A byte count for people: `512 B`, `120.0 KiB`, `50.0 MiB`.
-pub fn human_bytes(n: u64) -> String {
-    const KIB: f64 = 1024.0;
-    let f = n as f64;
-    if f < KIB {
-        format!("{n} B")
-    } else if f < KIB * KIB {
-        format!("{:.1} KiB", f / KIB)
-    } else {
-        format!("{:.1} MiB", f / KIB / KIB)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn human_bytes_picks_a_unit() {
-        assert_eq!(human_bytes(512), "512 B");
-        assert_eq!(human_bytes(120 * 1024), "120.0 KiB");
-        assert_eq!(human_bytes(50 * 1024 * 1024), "50.0 MiB");
     }
 }

@@ -24,7 +24,7 @@ use crate::content::key_lines::KeyLines;
 use crate::content::site_file::yaml_problem;
 use crate::content::{io_message, read_text};
 use crate::diagnostics::{Problem, Report};
-use crate::model::form::unknown_key_message;
+use crate::text::unknown_key_message;
 
 /// An announcement is a page of text; anything bigger is a mistake.
 const MAX_NEWS_FILE_BYTES: u64 = 256 * 1024;

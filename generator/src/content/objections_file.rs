@@ -20,7 +20,7 @@ use serde_yaml::Value;
 use crate::content::result_files::{InputFile, read_input};
 use crate::content::site_file::yaml_problem;
 use crate::diagnostics::{Problem, Report};
-use crate::model::form::unknown_key_message;
+use crate::text::unknown_key_message;
 
 const KNOWN_KEYS: [&str; 7] = ["number", "received", "case", "summary", "handling", "outcome", "outcome_date"];
 

@@ -27,7 +27,7 @@ use crate::content::read_text;
 use crate::content::receipts_file::{ReceiptsFile, read_receipts};
 use crate::content::site_file::yaml_problem;
 use crate::diagnostics::{Problem, Report};
-use crate::images::cache::hex;
+use crate::text::hex;
 
 /// Score and tally files are small; anything bigger is a mistake.
 const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;

@@ -9,11 +9,11 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use serde_yaml::{Mapping, Value};
 
-use crate::model::form::unknown_key_message;
 use crate::model::publicity::{Holiday, Publicity};
 use crate::model::site::{
     Certificates, Election, ImportSettings, PanelSizes, Partner, Posters, Rules, Scoring, Site, Taxonomy, Term, Weights,
 };
+use crate::text::unknown_key_message;
 
 /// Every unknown key of `site` (the whole file as a YAML value), as its dotted path (`election.clozes`) and the
 /// message for it.

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::{DerivedPhoto, PhotoError, PhotoSettings, Rendition};
+use crate::text::hex;
 
 /// The cache folder for one set of settings.
 #[derive(Debug)]
@@ -71,9 +72,4 @@ impl PhotoCache {
         }
         Ok(DerivedPhoto { key: key.to_owned(), renditions: list, cache_dir: dir })
     }
-}
-
-/// Lowercase hex of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

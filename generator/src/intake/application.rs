@@ -13,8 +13,8 @@ use crate::intake::columns::{CAPTIONS, Columns, DESCRIPTION, ID, PHOTOS};
 use crate::intake::row_problem::{Kind, RowProblem};
 use crate::intake::sheet::Row;
 use crate::model::case_id::CaseId;
-use crate::model::form::did_you_mean;
 use crate::model::site::{Site, Term};
+use crate::text::did_you_mean;
 
 /// Front-matter fields that may be left out when empty.
 pub const OPTIONAL_FIELDS: [&str; 3] = ["group", "contractor", "tags"];

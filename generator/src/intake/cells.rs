@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use crate::model::cjk::{half_width, tidy_spaces};
+use crate::text::cjk::{half_width, tidy_spaces};
 
 /// A cell as read from the sheet.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::form::did_you_mean;
+use crate::text::did_you_mean;
 
 /// 案例ID: the ASCII case id the editor chose.
 pub const ID: &str = "案例ID";

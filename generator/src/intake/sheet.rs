@@ -154,7 +154,7 @@ fn cell_of(data: &Data) -> Cell {
 fn read_csv(path: &Path) -> Result<(Format, Grid), SheetError> {
     let size = std::fs::metadata(path)?.len();
     if size > MAX_CSV_BYTES {
-        return Err(SheetError::TooBig(crate::content::human_bytes(size)));
+        return Err(SheetError::TooBig(crate::text::human_bytes(size)));
     }
     let bytes = std::fs::read(path)?;
     let (format, text) = decode(&bytes)?;

@@ -2,7 +2,6 @@
 
 pub mod case;
 pub mod case_id;
-pub mod cjk;
 pub mod credit_code;
 pub mod form;
 pub mod publicity;

@@ -41,8 +41,9 @@ pub fn plain(status: u16, text: &str) -> Response<Body> {
     response
 }
 
-/// The file for a URL path, if it is inside `root`.
-fn resolve(root: &Path, path: &str) -> Option<PathBuf> {
+/// The file for a URL path (percent-encoded, without query), if it is inside `root`: a folder's `index.html`.
+/// The tests' static server resolves paths with it too.
+pub fn resolve(root: &Path, path: &str) -> Option<PathBuf> {
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
     let relative = Path::new(decoded.trim_start_matches('/'));
     if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
@@ -66,7 +67,8 @@ fn with_script(html: Vec<u8>) -> Vec<u8> {
     }
 }
 
-fn content_type(file: &Path) -> &'static str {
+/// The `Content-Type` of a file of the built site, by its extension (the tests' static server uses it too).
+pub fn content_type(file: &Path) -> &'static str {
     match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",

@@ -19,7 +19,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use tera::Context;
 
-use super::pages::{Page, page};
+use super::page::{Page, page};
 use super::qr::{self, QrError};
 use super::results::ResultsView;
 use super::views::SiteView;

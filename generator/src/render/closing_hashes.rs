@@ -6,34 +6,13 @@
 //! | --- | --- | --- |
 //! | the published closing hashes | `hashes/index.html` | once `votes/closing-hashes.yaml` is committed |
 
-use serde::Serialize;
 use tera::Context;
 
 use super::integrity::IntegrityView;
-use super::pages::{Page, page};
-use super::views::SiteView;
+use super::page::{Page, page};
+use super::views::{PublishedDayView, PublishedHashesView, SiteView};
 use super::zh_month_day;
 use crate::content::closing_hashes::PublishedHashes;
-
-/// Given to templates as `site.published_hashes`.
-#[derive(Debug, Clone, Serialize)]
-pub struct PublishedHashesView {
-    pub url: String,
-    /// In the order of days.
-    pub days: Vec<PublishedDayView>,
-    /// True when some day names its databases (shards).
-    pub several_sources: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PublishedDayView {
-    /// `8月22日`
-    pub day: String,
-    /// `2020-08-22`
-    pub date: String,
-    /// (database, hash); the database is empty for a single vote service.
-    pub hashes: Vec<(String, String)>,
-}
 
 /// The view of the published hashes; `None` when none were published.
 pub fn view(root: &str, published: Option<&PublishedHashes>) -> Option<PublishedHashesView> {

@@ -13,7 +13,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::pages::{Page, page};
+use super::page::{Page, page};
 use super::results::Outcome;
 use super::views::{CaseView, SiteView};
 use crate::model::site::Partner;

@@ -11,7 +11,6 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::results::InputView;
 use super::views::CaseView;
 use super::zh_date;
 use crate::results::Results;
@@ -19,6 +18,14 @@ use crate::results::integrity::action_text;
 use crate::results::redact::Redactor;
 
 /// Given to templates as `results.integrity`.
+/// One input file of the results, as published: its name, its SHA-256 and where it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputView {
+    pub name: String,
+    pub sha256: String,
+    pub url: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct IntegrityView {
     pub url: String,

@@ -1,5 +1,5 @@
 //! Rendering: the theme's tera templates ([`theme`]), the data they receive ([`views`]), and the list of every page
-//! of the hall with its context ([`pages`]). Templates escape everything they print unless a view marks it as HTML
+//! of the hall with its context ([`pages`]), each a [`page::Page`]. Templates escape everything they print unless a view marks it as HTML
 //! (only the sanitised case description is).
 
 pub mod certificates;
@@ -7,11 +7,13 @@ pub mod closing_hashes;
 pub mod embeds;
 pub mod integrity;
 pub mod news;
+pub mod page;
 pub mod pages;
 pub mod posters;
 pub mod publicity;
 pub mod qr;
 pub mod results;
+pub mod search_index;
 pub mod share;
 pub mod tags;
 pub mod theme;

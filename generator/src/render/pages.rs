@@ -1,4 +1,4 @@
-//! Every page of the hall, as a template name, an output path and a context; rendered in parallel.
+//! Every page of the hall, each a [`Page`]: a template name, an output path and a context.
 //!
 //! | page | path |
 //! | --- | --- |
@@ -11,37 +11,17 @@
 //! | results and the collection, once the vote is counted | see [`super::results`] |
 //! | feeds for machines | `sitemap.xml`, `atom.xml`, `robots.txt` |
 
-use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::Context;
 
-use super::RenderError;
 use super::news::{self, NewsView};
-use super::theme::error_chain;
+use super::page::{Page, context_for, page};
 use super::views::{CaseCard, CaseView, SiteView, TermView};
 
 /// How many photos the home page's entrance shows.
 const HERO_PHOTOS: usize = 3;
 /// How many tags the empty search page suggests.
 const POPULAR_TAGS: usize = 16;
-
-/// One page to render.
-pub struct Page {
-    /// Output path relative to the site root, e.g. `cases/x/index.html`.
-    pub path: String,
-    pub template: &'static str,
-    pub context: Context,
-}
-
-/// The page's own facts, given to its template as `page`.
-#[derive(Debug, Serialize)]
-struct PageInfo {
-    /// Path below the site root, e.g. `cases/x/` (empty for the home page).
-    path: String,
-    title: String,
-    /// Absolute URL.
-    canonical: String,
-}
 
 /// Links between the pages of a paginated list.
 #[derive(Debug, Serialize)]
@@ -352,37 +332,11 @@ fn neighbour(case: &CaseView) -> Neighbour {
     Neighbour { url: case.card.url.clone(), title: case.card.title.clone() }
 }
 
-/// A page at `path` (a folder, rendered to `path/index.html`).
-pub(crate) fn page(site: &SiteView, path: &str, template: &'static str, title: &str, mut context: Context) -> Page {
-    context.extend(context_for(site, path, title));
-    Page { path: format!("{path}index.html"), template, context }
-}
-
-fn context_for(site: &SiteView, path: &str, title: &str) -> Context {
-    let mut context = Context::new();
-    let info =
-        PageInfo { path: path.to_owned(), title: title.to_owned(), canonical: format!("{}{path}", site.base_url) };
-    context.insert("page", &info);
-    context
-}
-
 /// Paths of the HTML pages worth listing in the sitemap, as folders (`cases/x/`).
 fn sitemap_paths(paths: &[String]) -> Vec<String> {
     paths
         .iter()
         .filter(|p| p.ends_with("index.html") && *p != "search/index.html" && !p.starts_with("embed/"))
         .map(|p| p.trim_end_matches("index.html").to_owned())
-        .collect()
-}
-
-/// Renders every page in parallel, returning each page's path and bytes, in the order given.
-pub fn render_all(tera: &Tera, pages: &[Page]) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
-    pages
-        .par_iter()
-        .map(|p| {
-            tera.render(p.template, &p.context).map(|html| (p.path.clone(), html.into_bytes())).map_err(|e| {
-                RenderError::Page { page: p.path.clone(), template: p.template.to_owned(), message: error_chain(&e) }
-            })
-        })
         .collect()
 }

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::Context;
 
-use super::pages::{Page, page};
+use super::page::{Page, page};
 use super::results::Outcome;
 use super::views::{CaseView, SiteView, TermView};
 use crate::model::site::PosterCases;

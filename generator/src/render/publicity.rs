@@ -9,7 +9,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::pages::{Page, page};
+use super::page::{Page, page};
 use super::results::ResultsView;
 use super::views::SiteView;
 use super::zh_date;

@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use tera::Context;
 
-use super::integrity::{self, IntegrityView};
-use super::pages::{Page, page};
+use super::integrity::{self, InputView, IntegrityView};
+use super::page::{Page, page};
 use super::views::{CaseView, SiteView, TermView, percent};
 use crate::results::influence::Influence;
 use crate::results::publish::formula;
@@ -64,13 +64,6 @@ pub struct ResultsView {
 pub struct SourceView {
     pub name: String,
     pub votes: u64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct InputView {
-    pub name: String,
-    pub sha256: String,
-    pub url: String,
 }
 
 #[derive(Debug, Serialize)]

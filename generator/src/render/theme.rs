@@ -9,7 +9,7 @@ use tera::Tera;
 use walkdir::WalkDir;
 
 use super::RenderError;
-use crate::images::cache::hex;
+use crate::text::hex;
 
 /// The loaded theme.
 pub struct Theme {

@@ -40,7 +40,27 @@ pub struct SiteView {
     /// True once the panels have marked and the typical cases are known.
     pub results_final: bool,
     /// The closing hashes published during the vote (`votes/closing-hashes.yaml`), when there are any.
-    pub published_hashes: Option<super::closing_hashes::PublishedHashesView>,
+    pub published_hashes: Option<PublishedHashesView>,
+}
+
+/// Given to templates as `site.published_hashes`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublishedHashesView {
+    pub url: String,
+    /// In the order of days.
+    pub days: Vec<PublishedDayView>,
+    /// True when some day names its databases (shards).
+    pub several_sources: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PublishedDayView {
+    /// `8月22日`
+    pub day: String,
+    /// `2020-08-22`
+    pub date: String,
+    /// (database, hash); the database is empty for a single vote service.
+    pub hashes: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -15,7 +15,7 @@ use super::receipts::ReceiptIndex;
 use crate::content::integrity_files::DecisionsFile;
 use crate::content::result_files::{ResultFiles, TallyFile};
 use crate::diagnostics::{Problem, Report};
-use crate::model::form::did_you_mean;
+use crate::text::did_you_mean;
 
 /// What the integrity statement shows.
 #[derive(Debug, Clone, Default)]

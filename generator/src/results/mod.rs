@@ -273,7 +273,7 @@ fn input_ref(file: &InputFile) -> InputRef {
 fn redacted_ref(file: &InputFile, redactor: &mut redact::Redactor) -> InputRef {
     use sha2::Digest;
     let text = redactor.redact(&file.text);
-    let sha256 = crate::images::cache::hex(&sha2::Sha256::digest(text.as_bytes()));
+    let sha256 = crate::text::hex(&sha2::Sha256::digest(text.as_bytes()));
     InputRef { name: file.name.clone(), sha256, text }
 }
 

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use crate::content::objections_file::{ObjectionsFile, Outcome};
 use crate::diagnostics::{Problem, Report};
-use crate::model::form::did_you_mean;
 use crate::model::publicity::Publicity;
 use crate::results::{CaseFacts, Stage};
+use crate::text::did_you_mean;
 
 /// Checks `objections` against the cases, the publicity period and the disqualified cases (id -> reason).
 pub fn check(

@@ -6,7 +6,7 @@
 use crate::content::closing_hashes::{PublishedHash, PublishedHashes};
 use crate::content::result_files::TallyFile;
 use crate::diagnostics::Report;
-use crate::model::form::did_you_mean;
+use crate::text::did_you_mean;
 
 /// Reports every published hash that the tally's sources do not hold.
 pub fn check(published: &PublishedHashes, tally_file: &TallyFile, report: &mut Report) {

@@ -18,7 +18,7 @@ use vote_service::tally::Applied;
 
 use super::integrity::action_text;
 use crate::content::receipts_file::ReceiptsFile;
-use crate::images::cache::hex;
+use crate::text::hex;
 
 /// Hex digits of each receipt's SHA-256 that are published.
 pub const DIGITS: usize = 20;

@@ -9,8 +9,8 @@ use jiff::civil::Date;
 use super::scoring::{Standing, shortlist_cut};
 use crate::content::result_files::{PanelFile, TallyFile};
 use crate::diagnostics::Report;
-use crate::model::form::did_you_mean;
 use crate::model::site::Site;
+use crate::text::did_you_mean;
 
 /// Checks the tally against the election and the case ids; `cases` maps each id to its category.
 pub fn tally(file: &TallyFile, site: &Site, cases: &BTreeMap<String, String>, report: &mut Report) {

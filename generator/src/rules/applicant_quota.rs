@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostics::Report;
-use crate::model::cjk::half_width;
 use crate::model::form::ApplicationForm;
 use crate::model::site::{Rules, Taxonomy};
+use crate::text::cjk::half_width;
 
 pub fn check(forms: &[ApplicationForm], rules: &Rules, taxonomy: &Taxonomy, report: &mut Report) {
     let mut by_holder_and_domain: BTreeMap<(String, &str), Vec<&ApplicationForm>> = BTreeMap::new();

@@ -8,12 +8,13 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::content::human_bytes;
 use crate::diagnostics::{Problem, Report};
 use crate::images::source;
 use crate::model::case::PhotoRef;
-use crate::model::form::{ApplicationForm, did_you_mean};
+use crate::model::form::ApplicationForm;
 use crate::model::site::Rules;
+use crate::text::did_you_mean;
+use crate::text::human_bytes;
 
 /// File extensions of the formats accepted.
 const EXTENSIONS: [&str; 3] = ["jpg", "jpeg", "png"];

@@ -1,8 +1,9 @@
 //! 案例评选将分类别、分领域进行: every case names a category and a domain of the taxonomy in `site.yaml`.
 
 use crate::diagnostics::Report;
-use crate::model::form::{ApplicationForm, did_you_mean};
+use crate::model::form::ApplicationForm;
 use crate::model::site::{Taxonomy, Term};
+use crate::text::did_you_mean;
 
 pub fn check(forms: &[ApplicationForm], taxonomy: &Taxonomy, report: &mut Report) {
     for form in forms {

@@ -1,4 +1,4 @@
-// The search page: finds cases in the static index that `generator build` writes (see generator/src/search.rs),
+// The search page: finds cases in the static index that `generator build` writes (see generator/src/render/search_index.rs),
 // in the browser, with no server. Without JavaScript the page says so and points to the category pages.
 (function () {
   "use strict";

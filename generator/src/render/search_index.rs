@@ -20,11 +20,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::images::cache::hex;
+use super::views::CaseView;
 use crate::markdown;
 use crate::model::case::PublicCase;
-use crate::model::cjk::{half_width, is_cjk};
-use crate::render::views::CaseView;
+use crate::text::cjk::{half_width, is_cjk};
+use crate::text::hex;
 
 /// Cases per `cases-<j>.json` file.
 const CHUNK: usize = 500;
