@@ -170,7 +170,7 @@ pub fn rebuild(
             }
         }
     }
-    let mut more_pages = rendering.more_pages();
+    let more_pages = rendering.more_pages();
     let mut more_paths: Vec<String> = more_pages.iter().map(|p| p.path.clone()).collect();
     // The embed pages and posters of the cases and categories the change touches.
     let mut scope = ShareScope::default();
@@ -185,11 +185,11 @@ pub fn rebuild(
         }
     }
     let (share_pages, share_paths) = rendering.print_share_pages(Some(&scope));
-    more_pages.extend(share_pages);
     more_paths.extend(share_paths);
     let mut page_list: Vec<render::page::Page> =
         keys.iter().map(|key| pages::page_of(data, *key, &all, &more_paths)).collect();
     page_list.extend(more_pages);
+    page_list.extend(share_pages.into_iter().map(|planned| rendering.make(planned, data, &all, &more_paths)));
     let rendered = render::page::render_all(&tera, &page_list)?;
     let mut data_files = rendering.data_files(&memory.cases, &crate::case_facts(&memory.content.forms));
     data_files.extend(rendering.print_share_files()?);

@@ -32,7 +32,7 @@ use crate::rules::photos::Inspection;
 
 pub use incremental::{Memory, rebuild, refresh_search};
 use photos::{derive_photos, photo_failure, photo_links};
-use rendering::{Rendering, ShownCases, case_view};
+use rendering::{Planned, Rendering, ShownCases, case_view};
 
 /// Where to read and write, and what to derive.
 #[derive(Debug, Clone)]
@@ -125,18 +125,32 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
     let rendering = Rendering::new(&site, &cases, shown, &theme, results.as_ref(), published, &index.dir, &mut tera)
         .with_news(&content.news, &mut tera);
     let data = rendering.data();
-    let mut more_pages = rendering.more_pages();
-    more_pages.extend(rendering.print_share_pages(None).0);
-    let page_list = pages::all_pages(&data, more_pages);
-    let outcomes = data.outcomes;
-    let rendered = render::page::render_all(&tera, &page_list)?;
-    steps.done("render pages");
+    // Every page, planned; each is made, rendered and written in one go, so that no page is held longer.
+    let keys = pages::plan(&data);
+    let made = rendering.more_pages();
+    let (share, share_paths) = rendering.print_share_pages(None);
+    let mut more_paths: Vec<String> = made.iter().map(|p| p.path.clone()).collect();
+    more_paths.extend(share_paths);
+    let planned: Vec<Planned> =
+        keys.iter().map(|key| Planned::Hall(*key)).chain(made.into_iter().map(Planned::Made)).chain(share).collect();
+    let page_count = planned.len();
+    planned.into_par_iter().try_for_each(|planned| {
+        let page = rendering.make(planned, &data, &keys, &more_paths);
+        let bytes = render::page::render(&tera, &page)?;
+        staging.write(&page.path, &bytes).map_err(|e| io_error(&staging.path().join(&page.path), e))
+    })?;
+    let outcomes = data.outcomes.clone();
+    steps.done("render and write pages");
 
-    let mut data_files = rendering.data_files(&cases, &crate::case_facts(&content.forms));
-    data_files.extend(rendering.print_share_files()?);
-    let written: BTreeSet<String> = rendered.iter().chain(&data_files).map(|(path, _)| path.clone()).collect();
-    let mut files: Vec<(String, Vec<u8>)> = rendered;
-    files.extend(data_files);
+    let mut files = rendering.data_files(&cases, &crate::case_facts(&content.forms));
+    files.extend(rendering.print_share_files()?);
+    steps.done("data files and QR codes");
+    let written: BTreeSet<String> = keys
+        .iter()
+        .map(|key| pages::path_of(&data, *key))
+        .chain(more_paths)
+        .chain(files.iter().map(|(path, _)| path.clone()))
+        .collect();
     files.extend(theme.assets.iter().cloned());
     files.extend(index.files);
     let write = |(path, bytes): &(String, Vec<u8>)| {
@@ -149,8 +163,8 @@ pub fn build_keeping(options: &BuildOptions) -> Result<(BuildSummary, Report, Me
 
     let summary = BuildSummary {
         cases: cases.len(),
-        pages: page_list.len(),
-        files: files.len() + links.len(),
+        pages: page_count,
+        files: page_count + files.len() + links.len(),
         photos: photo_stats,
         warnings: report.warning_count(),
         results: results.as_ref().map(|r| (r.stage, r.winner_count())),

@@ -12,7 +12,7 @@ use crate::manifest;
 use crate::model::case::PublicCase;
 use crate::model::site::Site;
 use crate::render::page::Page;
-use crate::render::pages::SiteData;
+use crate::render::pages::{self, PageKey, SiteData};
 use crate::render::results::ResultsView;
 use crate::render::theme::Theme;
 use crate::render::views::{CaseView, PictureView, SiteView, ViewBuilder};
@@ -24,6 +24,17 @@ use crate::results::{CaseFacts, Results, Stage, publish};
 pub(super) struct ShareScope {
     pub(super) cases: BTreeSet<String>,
     pub(super) categories: BTreeSet<String>,
+}
+
+/// A page of the build, made only when it is rendered, so that a build holds no more than a few pages' contexts and
+/// bytes at once.
+pub(super) enum Planned {
+    /// One of the hall's own pages.
+    Hall(PageKey),
+    /// The embed page of the case at this index of the views.
+    Embed(usize),
+    /// A page made already: the results', the certificates', the posters', the partners'.
+    Made(Page),
 }
 
 /// The cases as the pages show them: their views and their derived photos, in the same order.
@@ -126,29 +137,43 @@ impl<'a> Rendering<'a> {
     }
 
     /// Certificates (final results), posters, the embed pages and the partners page: the pages `scope` names (all
-    /// of them when it is `None`) and the paths of all of them.
-    pub(super) fn print_share_pages(&self, scope: Option<&ShareScope>) -> (Vec<Page>, Vec<String>) {
+    /// of them when it is `None`) and the paths of all of them. The embed pages, one a case, are made only when
+    /// rendered ([`Planned::Embed`]).
+    pub(super) fn print_share_pages(&self, scope: Option<&ShareScope>) -> (Vec<Planned>, Vec<String>) {
         let outcomes = self.results_view.as_ref().map(render::results::outcomes).unwrap_or_default();
         let site = &self.site_view;
-        let mut pages = render::certificates::pages(site, &self.certificates());
+        let made = render::certificates::pages(site, &self.certificates());
         // In the order of a full build's pages, which the sitemap follows.
-        let mut paths: Vec<String> = pages.iter().map(|p| p.path.clone()).collect();
+        let mut paths: Vec<String> = made.iter().map(|p| p.path.clone()).collect();
+        let mut pages: Vec<Planned> = made.into_iter().map(Planned::Made).collect();
         let wanted = |category: &str| scope.is_none_or(|s| s.categories.contains(category));
         let (posters, poster_paths) =
             render::posters::pages(site, self.case_views, self.site.posters.cases, &outcomes, &wanted);
-        pages.extend(posters);
+        pages.extend(posters.into_iter().map(Planned::Made));
         paths.extend(poster_paths);
-        for case in self.case_views {
+        for (i, case) in self.case_views.iter().enumerate() {
             let id = &case.card.id;
             paths.push(render::embeds::path_of(id));
             if scope.is_none_or(|s| s.cases.contains(id)) {
-                pages.push(render::embeds::page_of(site, case, outcomes.get(id)));
+                pages.push(Planned::Embed(i));
             }
         }
         let partners = render::embeds::partners_page(site, &self.site.partners, self.case_views);
         paths.push(partners.path.clone());
-        pages.push(partners);
+        pages.push(Planned::Made(partners));
         (pages, paths)
+    }
+
+    /// The page `planned` stands for. `all` and `more_paths` name every page of the site, for the sitemap.
+    pub(super) fn make(&self, planned: Planned, data: &SiteData<'_>, all: &[PageKey], more_paths: &[String]) -> Page {
+        match planned {
+            Planned::Hall(key) => pages::page_of(data, key, all, more_paths),
+            Planned::Embed(i) => {
+                let case = &self.case_views[i];
+                render::embeds::page_of(&self.site_view, case, data.outcomes.get(&case.card.id))
+            }
+            Planned::Made(page) => page,
+        }
     }
 
     fn certificates(&self) -> Vec<render::certificates::CertificateView> {

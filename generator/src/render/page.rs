@@ -44,12 +44,14 @@ pub(crate) fn context_for(site: &SiteView, path: &str, title: &str) -> Context {
 
 /// Renders every page in parallel, returning each page's path and bytes, in the order given.
 pub fn render_all(tera: &Tera, pages: &[Page]) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
-    pages
-        .par_iter()
-        .map(|p| {
-            tera.render(p.template, &p.context).map(|html| (p.path.clone(), html.into_bytes())).map_err(|e| {
-                RenderError::Page { page: p.path.clone(), template: p.template.to_owned(), message: error_chain(&e) }
-            })
-        })
-        .collect()
+    pages.par_iter().map(|p| Ok((p.path.clone(), render(tera, p)?))).collect()
+}
+
+/// Renders one page.
+pub fn render(tera: &Tera, page: &Page) -> Result<Vec<u8>, RenderError> {
+    tera.render(page.template, &page.context).map(String::into_bytes).map_err(|e| RenderError::Page {
+        page: page.path.clone(),
+        template: page.template.to_owned(),
+        message: error_chain(&e),
+    })
 }

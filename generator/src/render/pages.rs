@@ -157,15 +157,6 @@ pub fn path_of(data: &SiteData<'_>, key: PageKey) -> String {
     }
 }
 
-/// Lists every page of the site; `more` are pages made elsewhere (the results), listed in the sitemap too.
-pub fn all_pages(data: &SiteData<'_>, more: Vec<Page>) -> Vec<Page> {
-    let keys = plan(data);
-    let more_paths: Vec<String> = more.iter().map(|p| p.path.clone()).collect();
-    let mut pages: Vec<Page> = keys.iter().map(|key| page_of(data, *key, &keys, &more_paths)).collect();
-    pages.extend(more);
-    pages
-}
-
 /// Makes the page `key`; `all` and `more_paths` name every page of the site, for the sitemap.
 pub fn page_of(data: &SiteData<'_>, key: PageKey, all: &[PageKey], more_paths: &[String]) -> Page {
     let site = data.site;

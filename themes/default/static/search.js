@@ -3,7 +3,7 @@
 (function () {
   "use strict";
 
-  // Search terms exactly as the generator's search.rs makes them: CJK characters and pairs, Latin words.
+  // Search terms exactly as the generator's render/search_index.rs makes them: CJK characters and pairs, Latin words.
   var ALNUM = /[\p{Alphabetic}\p{N}]/u;
   function isCjk(c) {
     var n = c.codePointAt(0);
