@@ -21,18 +21,21 @@ pub const MAX_NESTING: usize = 32;
 /// The sanitised HTML of `markdown`. A description nested deeper than [`MAX_NESTING`] (which `check` refuses) is
 /// shown as escaped text, so that rendering stays linear whatever the input.
 pub fn to_html(markdown: &str) -> String {
-    if too_deep(markdown).is_some() {
-        return format!("<p>{}</p>\n", escape(markdown));
-    }
-    let events: Vec<Event> = Parser::new_ext(markdown, OPTIONS)
-        .map(|event| match event {
+    let mut depth = 0usize;
+    let mut events: Vec<Event> = Vec::new();
+    // One pass: the depth is measured on the events as they are collected.
+    for event in Parser::new_ext(markdown, OPTIONS) {
+        if deepens_past_limit(&mut depth, &event) {
+            return format!("<p>{}</p>\n", escape(markdown));
+        }
+        events.push(match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 Event::Start(Tag::Heading { level: nested(level), id, classes, attrs })
             }
             Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(nested(level))),
             other => other,
-        })
-        .collect();
+        });
+    }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, join_cjk_lines(events).into_iter());
     sanitizer().clean(&html).to_string()
@@ -43,25 +46,28 @@ pub fn to_html(markdown: &str) -> String {
 /// self-closing, less each end tag. One pass, linear in the length.
 pub fn too_deep(markdown: &str) -> Option<usize> {
     let mut depth = 0usize;
-    for (event, range) in Parser::new_ext(markdown, OPTIONS).into_offset_iter() {
-        match event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
-            Event::Html(html) | Event::InlineHtml(html) => {
-                for step in html_steps(&html) {
-                    depth = depth.saturating_add_signed(step);
-                    if depth > MAX_NESTING {
-                        return Some(range.start);
-                    }
+    Parser::new_ext(markdown, OPTIONS)
+        .into_offset_iter()
+        .find(|(event, _)| deepens_past_limit(&mut depth, event))
+        .map(|(_, range)| range.start)
+}
+
+/// Follows the nesting `depth` through `event`; whether it went deeper than [`MAX_NESTING`].
+fn deepens_past_limit(depth: &mut usize, event: &Event<'_>) -> bool {
+    match event {
+        Event::Start(_) => *depth += 1,
+        Event::End(_) => *depth = depth.saturating_sub(1),
+        Event::Html(html) | Event::InlineHtml(html) => {
+            for step in html_steps(html) {
+                *depth = depth.saturating_add_signed(step);
+                if *depth > MAX_NESTING {
+                    return true;
                 }
             }
-            _ => {}
         }
-        if depth > MAX_NESTING {
-            return Some(range.start);
-        }
+        _ => {}
     }
-    None
+    *depth > MAX_NESTING
 }
 
 /// +1 for each start tag in `html` that opens an element, -1 for each end tag.

@@ -108,13 +108,15 @@ impl<'a> Rendering<'a> {
     }
 
     pub(super) fn data(&self) -> SiteData<'_> {
+        let outcomes = self.results_view.as_ref().map(render::results::outcomes).unwrap_or_default();
         SiteData {
+            members: pages::members_by_term(self.case_views, &outcomes),
             site: &self.site_view,
             cases: self.case_views,
             featured: featured_cards(&self.site.featured, self.case_views, self.derived),
             page_size: self.site.listing_page_size,
             search_index: self.search_index.clone(),
-            outcomes: self.results_view.as_ref().map(render::results::outcomes).unwrap_or_default(),
+            outcomes,
             news: self.news.clone(),
         }
     }

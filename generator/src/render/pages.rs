@@ -11,11 +11,14 @@
 //! | results and the collection, once the vote is counted | see [`super::results`] |
 //! | feeds for machines | `sitemap.xml`, `atom.xml`, `robots.txt` |
 
+use std::collections::{BTreeMap, HashMap};
+
 use serde::Serialize;
 use tera::Context;
 
 use super::news::{self, NewsView};
 use super::page::{Page, context_for, page};
+use super::results::Outcome;
 use super::views::{CaseCard, CaseView, SiteView, TermView};
 
 /// How many photos the home page's entrance shows.
@@ -56,9 +59,11 @@ pub struct SiteData<'a> {
     /// URL of the folder of the search index.
     pub search_index: String,
     /// Each case's outcome once the vote is counted, shown on its page in place of the vote button.
-    pub outcomes: std::collections::BTreeMap<String, super::results::Outcome>,
+    pub outcomes: BTreeMap<String, Outcome>,
     /// The announcements, newest first.
     pub news: Vec<NewsView>,
+    /// The cases of each category and domain, in listing order ([`members_by_term`]).
+    pub members: HashMap<(TermKind, String), Vec<usize>>,
 }
 
 /// Categories or domains.
@@ -229,15 +234,32 @@ fn terms<'a>(data: &SiteData<'a>, kind: TermKind) -> &'a [TermView] {
     }
 }
 
-/// The cards of the term's cases: in the hall's order, and once results exist in their order (typical cases, the
-/// rest of the shortlist, the others; in a domain the first of each category, then the second, and so on).
+/// The cards of the term's cases, in listing order ([`members_by_term`]).
 fn members<'a>(data: &SiteData<'a>, kind: TermKind, term_id: &str) -> Vec<&'a CaseCard> {
-    let mut cards: Vec<&CaseCard> = data.cases.iter().map(|c| &c.card).filter(|c| kind.of(c) == term_id).collect();
-    if !data.outcomes.is_empty() {
-        // A stable sort: equal places keep the hall's order.
-        cards.sort_by_key(|c| data.outcomes.get(&c.id).map_or(usize::MAX, |o| o.order));
+    let cases = data.cases;
+    data.members.get(&(kind, term_id.to_owned())).map_or_else(Vec::new, |m| m.iter().map(|i| &cases[*i].card).collect())
+}
+
+/// The cases of every category and domain, as indices into `cases`: in the hall's order, and once results exist in
+/// their order (typical cases, the rest of the shortlist, the others; in a domain the first of each category, then
+/// the second, and so on). Made once for all the listing pages.
+pub fn members_by_term(
+    cases: &[CaseView],
+    outcomes: &BTreeMap<String, Outcome>,
+) -> HashMap<(TermKind, String), Vec<usize>> {
+    let mut members: HashMap<(TermKind, String), Vec<usize>> = HashMap::new();
+    for (i, case) in cases.iter().enumerate() {
+        for kind in [TermKind::Category, TermKind::Domain] {
+            members.entry((kind, kind.of(&case.card).to_owned())).or_default().push(i);
+        }
     }
-    cards
+    if !outcomes.is_empty() {
+        for list in members.values_mut() {
+            // A stable sort: equal places keep the hall's order.
+            list.sort_by_key(|i| outcomes.get(&cases[*i].card.id).map_or(usize::MAX, |o| o.order));
+        }
+    }
+    members
 }
 
 /// The photos of the home page's entrance: of each featured case a photo other than its card's, so that the mosaic
@@ -255,7 +277,7 @@ fn hero_photos<'a>(data: &'a SiteData<'_>) -> Vec<&'a super::views::PictureView>
 }
 
 /// The badge (典型案例, 入围) of every case that has one, by id, for the cards.
-fn badges<'a>(data: &'a SiteData<'_>) -> std::collections::BTreeMap<&'a str, &'static str> {
+fn badges<'a>(data: &'a SiteData<'_>) -> BTreeMap<&'a str, &'static str> {
     data.outcomes.iter().filter_map(|(id, o)| o.badge().map(|b| (id.as_str(), b))).collect()
 }
 
@@ -284,7 +306,9 @@ fn listing_page(data: &SiteData<'_>, kind: TermKind, term: usize, n: usize) -> P
     context.insert("kind", kind.folder());
     context.insert("kind_name", kind.name());
     context.insert("cases", &chunk);
-    context.insert("badges", &badges(data));
+    let badges: BTreeMap<&str, &str> =
+        chunk.iter().filter_map(|c| data.outcomes.get(&c.id)?.badge().map(|b| (c.id.as_str(), b))).collect();
+    context.insert("badges", &badges);
     context.insert("pagination", &pagination);
     let title = if n == 1 { view.name.clone() } else { format!("{}（第{n}页）", view.name) };
     page(data.site, &listing_path(data, kind, term, n), "listing.html", &title, context)

@@ -146,8 +146,13 @@ pub fn resolve_inside(folder: &Path, file: &str) -> Result<PathBuf, Unresolved> 
         return Err(reject(format!("'{file}' is not a .jpg, .jpeg or .png file")));
     }
     let path = folder.join(relative);
-    if std::fs::symlink_metadata(&path).is_err() {
+    let Ok(metadata) = std::fs::symlink_metadata(&path) else {
         return Err(Unresolved::NotFound);
+    };
+    // A plain file directly in the case folder is inside it, whatever the folder's own path is: no need to resolve
+    // links (the common case, and two walks of the whole path a photo otherwise).
+    if metadata.is_file() && relative.components().count() == 1 {
+        return Ok(path);
     }
     let (Ok(real), Ok(real_folder)) = (path.canonicalize(), folder.canonicalize()) else {
         return Err(reject(format!("'{file}' is a link to a file that does not exist")));
