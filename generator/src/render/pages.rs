@@ -33,13 +33,42 @@ struct Pagination {
     total: usize,
     prev_url: Option<String>,
     next_url: Option<String>,
+    /// The first and last pages and those near the current one, with a gap (no number) where pages are left out.
     pages: Vec<PageLink>,
 }
 
 #[derive(Debug, Serialize)]
 struct PageLink {
-    number: usize,
+    /// `None` for a gap.
+    number: Option<usize>,
     url: String,
+}
+
+/// How many pages on each side of the current one the page list names.
+const NEAR_PAGES: usize = 2;
+
+impl Pagination {
+    /// Page `current` of `total`, page `n` being at `url_of(n)`. Every page is named when there are few; else the
+    /// first, the last and those near the current one, so that the list stays short on a phone and its size does not
+    /// grow with the number of pages.
+    fn new(current: usize, total: usize, url_of: impl Fn(usize) -> String) -> Self {
+        let shown = |n: usize| n == 1 || n == total || n.abs_diff(current) <= NEAR_PAGES || total <= 2 * NEAR_PAGES + 5;
+        let mut pages: Vec<PageLink> = Vec::new();
+        for n in 1..=total {
+            if shown(n) {
+                pages.push(PageLink { number: Some(n), url: url_of(n) });
+            } else if pages.last().is_some_and(|p| p.number.is_some()) {
+                pages.push(PageLink { number: None, url: String::new() });
+            }
+        }
+        Pagination {
+            current,
+            total,
+            prev_url: (current > 1).then(|| url_of(current - 1)),
+            next_url: (current < total).then(|| url_of(current + 1)),
+            pages,
+        }
+    }
 }
 
 /// A link to a neighbouring case.
@@ -294,13 +323,7 @@ fn listing_page(data: &SiteData<'_>, kind: TermKind, term: usize, n: usize) -> P
     let total = cases.len().div_ceil(page_size).max(1);
     let url_of = |n: usize| format!("{}{}", data.site.root, listing_path(data, kind, term, n));
     let chunk: Vec<&CaseCard> = cases.iter().skip((n - 1) * page_size).take(page_size).copied().collect();
-    let pagination = Pagination {
-        current: n,
-        total,
-        prev_url: (n > 1).then(|| url_of(n - 1)),
-        next_url: (n < total).then(|| url_of(n + 1)),
-        pages: (1..=total).map(|number| PageLink { number, url: url_of(number) }).collect(),
-    };
+    let pagination = Pagination::new(n, total, url_of);
     let mut context = Context::new();
     context.insert("term", view);
     context.insert("kind", kind.folder());
@@ -329,13 +352,7 @@ fn news_list_page(data: &SiteData<'_>, n: usize) -> Page {
     let total = news_pages(data);
     let url_of = |n: usize| format!("{}{}", data.site.root, news_list_path(n));
     let chunk: Vec<&NewsView> = data.news.iter().skip((n - 1) * page_size).take(page_size).collect();
-    let pagination = Pagination {
-        current: n,
-        total,
-        prev_url: (n > 1).then(|| url_of(n - 1)),
-        next_url: (n < total).then(|| url_of(n + 1)),
-        pages: (1..=total).map(|number| PageLink { number, url: url_of(number) }).collect(),
-    };
+    let pagination = Pagination::new(n, total, url_of);
     let mut context = Context::new();
     context.insert("news", &chunk);
     context.insert("pagination", &pagination);
@@ -354,4 +371,28 @@ fn sitemap_paths(paths: &[String]) -> Vec<String> {
         .filter(|p| p.ends_with("index.html") && *p != "search/index.html" && !p.starts_with("embed/"))
         .map(|p| p.trim_end_matches("index.html").to_owned())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page list as text: numbers, `…` for a gap.
+    fn shown(current: usize, total: usize) -> String {
+        let pagination = Pagination::new(current, total, |n| format!("/p/{n}/"));
+        let items: Vec<String> =
+            pagination.pages.iter().map(|p| p.number.map_or_else(|| "…".to_owned(), |n| n.to_string())).collect();
+        items.join(" ")
+    }
+
+    #[test]
+    fn a_long_page_list_names_the_ends_and_the_pages_near_the_current_one() {
+        assert_eq!(shown(1, 9), "1 2 3 4 5 6 7 8 9", "few pages: every one");
+        assert_eq!(shown(10, 20), "1 … 8 9 10 11 12 … 20");
+        assert_eq!(shown(1, 260), "1 2 3 … 260");
+        assert_eq!(shown(4, 260), "1 2 3 4 5 6 … 260", "the pages near the current one join the first");
+        assert_eq!(shown(260, 260), "1 … 258 259 260");
+        let pagination = Pagination::new(2, 3, |n| format!("/p/{n}/"));
+        assert_eq!((pagination.prev_url.as_deref(), pagination.next_url.as_deref()), (Some("/p/1/"), Some("/p/3/")));
+    }
 }
