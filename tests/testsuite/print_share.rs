@@ -227,6 +227,33 @@ fn certificates_pdf_bytes_repeat_and_a_stale_pdf_is_kept_but_named() {
 }
 
 #[test]
+fn a_certificate_too_long_for_its_page_is_refused_by_number_not_printed_on_two_sheets() {
+    let dir = tempfile::tempdir().expect("temp");
+    let content = dir.path().join("content");
+    copy_dir(&workspace_root().join("content"), &content);
+    let case = content.join("cases/smart-traffic-signals/index.md");
+    let long = "青岛市公安局交通警察支队".repeat(25);
+    let text = fs::read_to_string(&case).expect("case");
+    fs::write(&case, text.replace("applicant: 青岛市公安局交通警察支队", &format!("applicant: {long}")))
+        .expect("write");
+    let run = generator(
+        &[
+            "certificates",
+            "--content",
+            "content",
+            "--theme",
+            &workspace_root().join("themes/default").to_string_lossy(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let why =
+        format!("a certificate must fit one page, and these do not: qingdao-2020-dx-applications-01 (to {long});");
+    assert!(run.stderr.contains(&why), "{}", run.stderr);
+    assert!(!dir.path().join("certificates").exists(), "nothing written");
+}
+
+#[test]
 fn without_final_results_there_are_no_certificate_pdfs_and_the_command_says_why() {
     let dir = tempfile::tempdir().expect("temp");
     let content = dir.path().join("content");

@@ -8,24 +8,21 @@ use generator::print::PrintError;
 use generator::print::collection::make;
 
 use super::check::print_report;
+use super::{PrintSources, write_whole};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The content folder: site.yaml, cases/, the results' inputs and collection/preface.md.
-    #[arg(long, default_value = "content")]
-    pub content: PathBuf,
-    /// The theme folder: book/collection.typ.
-    #[arg(long, default_value = "themes/default")]
-    pub theme: PathBuf,
+    #[command(flatten)]
+    pub sources: PrintSources,
     /// The PDF file to write.
     #[arg(long, default_value = "collection.pdf")]
     pub out: PathBuf,
 }
 
 pub fn execute(args: &Args) -> ExitCode {
-    match make(&args.content, &args.theme) {
+    match make(&args.sources.content, &args.sources.theme) {
         Ok(book) => {
-            if let Err(e) = std::fs::write(&args.out, &book.pdf) {
+            if let Err(e) = write_whole(&args.out, &book.pdf) {
                 eprintln!("error: {}: {e}", args.out.display());
                 return ExitCode::from(1);
             }

@@ -8,25 +8,22 @@ use generator::print::PrintError;
 use generator::print::certificates::make;
 
 use super::check::print_report;
+use super::{PrintSources, write_whole};
 
 /// The file that holds every certificate, one a page, beside the certificates' own files.
 const ALL: &str = "all.pdf";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The content folder: site.yaml, cases/ and the results' inputs.
-    #[arg(long, default_value = "content")]
-    pub content: PathBuf,
-    /// The theme folder: book/certificate.typ.
-    #[arg(long, default_value = "themes/default")]
-    pub theme: PathBuf,
+    #[command(flatten)]
+    pub sources: PrintSources,
     /// The folder to write `<number>.pdf` for each certificate, and `all.pdf` with every one of them.
     #[arg(long, default_value = "certificates")]
     pub out: PathBuf,
 }
 
 pub fn execute(args: &Args) -> ExitCode {
-    let made = match make(&args.content, &args.theme) {
+    let made = match make(&args.sources.content, &args.sources.theme) {
         Ok(made) => made,
         Err(PrintError::Content(report)) => {
             print_report(&report);
@@ -61,13 +58,6 @@ pub fn execute(args: &Args) -> ExitCode {
         made.font
     );
     ExitCode::SUCCESS
-}
-
-/// Writes `bytes` to `path` through a file beside it, renamed into place, so that a reader never sees half a PDF.
-fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let partial = path.with_extension("pdf.partial");
-    std::fs::write(&partial, bytes)?;
-    std::fs::rename(&partial, path)
 }
 
 /// The PDF files in `folder` that are not among `written`.

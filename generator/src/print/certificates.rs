@@ -9,6 +9,7 @@ use std::path::Path;
 
 use serde::Serialize;
 use typst::foundations::Bytes;
+use typst::layout::PagedDocument;
 
 use super::world::{PrintFile, PrintWorld, pdf, typeset};
 use super::{PrintError, final_results, fonts, template};
@@ -63,24 +64,36 @@ pub fn make(content_dir: &Path, theme_dir: &Path) -> Result<Certificates, PrintE
     let (template_path, template) = template(theme_dir, "certificate.typ")?;
     let failed = |message: String| PrintError::Typeset { template: template_path.display().to_string(), message };
 
-    let mut files = BTreeMap::new();
-    for certificate in &all {
-        let png = qr::png(&certificate.absolute_url).map_err(|e| failed(e.to_string()))?;
-        files.insert(qr_path(certificate), PrintFile::Bytes(Bytes::new(png)));
-    }
     let font = fonts::find()?;
-    let data = CertificateData {
-        font: &font.family,
-        selection: &ready.site.title,
-        organisers: &ready.site.organisers,
-        certificates: all.iter().map(sheet).collect(),
+    let set = |certificates: &[CertificateView]| -> Result<PagedDocument, PrintError> {
+        let mut files = BTreeMap::new();
+        for certificate in certificates {
+            let png = qr::png(&certificate.absolute_url).map_err(|e| failed(e.to_string()))?;
+            files.insert(qr_path(certificate), PrintFile::Bytes(Bytes::new(png)));
+        }
+        let data = CertificateData {
+            font: &font.family,
+            selection: &ready.site.title,
+            organisers: &ready.site.organisers,
+            certificates: certificates.iter().map(sheet).collect(),
+        };
+        let json = serde_json::to_vec(&data).expect("the certificates' data is plain strings and lists");
+        let world = PrintWorld::new("certificate.typ", template.clone(), json, files, font.fonts.clone());
+        typeset(&world).map_err(failed)
     };
-    let json = serde_json::to_vec(&data).expect("the certificates' data is plain strings and lists");
-    let world = PrintWorld::new("certificate.typ", template, json, files, font.fonts);
-    let document = typeset(&world).map_err(failed)?;
+    let document = set(&all)?;
     if document.pages.len() != all.len() {
-        let message =
-            format!("{} certificates were set on {} pages: each must fill one page", all.len(), document.pages.len());
+        // Which ones: each set alone.
+        let mut too_long = Vec::new();
+        for certificate in &all {
+            if set(std::slice::from_ref(certificate))?.pages.len() > 1 {
+                too_long.push(format!("{} (to {})", certificate.number, certificate.recipient));
+            }
+        }
+        let message = format!(
+            "a certificate must fit one page, and these do not: {}; the recipient's name or the case's title is too long for the layout",
+            too_long.join(", ")
+        );
         return Err(failed(message));
     }
     let mut each = Vec::with_capacity(all.len());
