@@ -226,6 +226,12 @@ fn certificates_pdf_bytes_repeat_and_a_stale_pdf_is_kept_but_named() {
     assert!(files_of(&first) == again, "two runs gave different files or bytes");
 }
 
+/// Runs `generator certificates` in `dir` on its `content/` (a changed copy of the sample), writing `certificates/`.
+fn certificates_of_copy(dir: &Path) -> hall_tests::run::Output {
+    let theme = workspace_root().join("themes/default");
+    generator(&["certificates", "--content", "content", "--theme", &theme.to_string_lossy()], dir)
+}
+
 #[test]
 fn a_certificate_too_long_for_its_page_is_refused_by_number_not_printed_on_two_sheets() {
     let dir = tempfile::tempdir().expect("temp");
@@ -236,16 +242,7 @@ fn a_certificate_too_long_for_its_page_is_refused_by_number_not_printed_on_two_s
     let text = fs::read_to_string(&case).expect("case");
     fs::write(&case, text.replace("applicant: 青岛市公安局交通警察支队", &format!("applicant: {long}")))
         .expect("write");
-    let run = generator(
-        &[
-            "certificates",
-            "--content",
-            "content",
-            "--theme",
-            &workspace_root().join("themes/default").to_string_lossy(),
-        ],
-        dir.path(),
-    );
+    let run = certificates_of_copy(dir.path());
     assert_eq!(run.code, Some(1), "{}", run.stdout);
     let why =
         format!("a certificate must fit one page, and these do not: qingdao-2020-dx-applications-01 (to {long});");
@@ -259,16 +256,7 @@ fn without_final_results_there_are_no_certificate_pdfs_and_the_command_says_why(
     let content = dir.path().join("content");
     copy_dir(&workspace_root().join("content"), &content);
     fs::remove_dir_all(content.join("scores")).expect("rm scores");
-    let run = generator(
-        &[
-            "certificates",
-            "--content",
-            "content",
-            "--theme",
-            &workspace_root().join("themes/default").to_string_lossy(),
-        ],
-        dir.path(),
-    );
+    let run = certificates_of_copy(dir.path());
     assert_eq!(run.code, Some(1));
     let why = "error: content has no final results yet: the certificates go to the typical cases and the organisation award, known once";
     assert!(run.stderr.starts_with(why), "{}", run.stderr);
